@@ -1,0 +1,44 @@
+// Builds the application's dependencies on an open database; shared by main.ts and the tests.
+import type { VersionResponse } from '@pulse/shared';
+import type { Clock } from './clock.ts';
+import type { Db } from './db/client.ts';
+import type { AppDeps } from './deps.ts';
+import { HostMetadataStore } from './hosts/metadata-store.ts';
+import type { Logger } from './log.ts';
+import { SetupToken } from './security/setup-token.ts';
+import { TokenStore } from './security/tokens.ts';
+import { HostAgents } from './sources/agents/host-agents.ts';
+import { HostIdentityRegistry } from './sources/agents/host-identity.ts';
+import { LiveState } from './state/live-state.ts';
+
+export interface ComposeInput {
+  db: Db;
+  dataDir: string;
+  envTokens: readonly string[];
+  log: Logger;
+  clock: Clock;
+  version: VersionResponse;
+}
+
+export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
+  const { db, clock, log } = input;
+  const tokens = await TokenStore.load(db, input.envTokens, clock, log);
+  const setup = SetupToken.prepare(input.dataDir, tokens.count() === 0);
+  tokens.onCreated(() => {
+    if (setup.active) setup.retire();
+  });
+  const state = new LiveState(clock.now());
+  const identities = await HostIdentityRegistry.load(db);
+  return {
+    log,
+    clock,
+    startedAt: clock.now(),
+    version: input.version,
+    tokens,
+    setup,
+    state,
+    identities,
+    hostAgents: new HostAgents({ state, identities, clock, serverVersion: input.version.version }),
+    metadata: await HostMetadataStore.load(db, clock),
+  };
+}

@@ -1,0 +1,105 @@
+// Reads a request body within limits (wire and decoded), then parses JSON and validates it with zod.
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { z } from 'zod';
+import { ApiError, type ErrorCode, validationError } from './errors.ts';
+
+const gunzipAsync = promisify(gunzip);
+
+export interface BodyLimits {
+  maxWireBytes: number;
+  maxDecodedBytes: number;
+  /** Error code used when a limit is exceeded. */
+  tooLarge?: 'payload_too_large' | 'report_too_large';
+}
+
+function tooLarge(limits: BodyLimits, dimension: string, limit: number, actual?: number): ApiError {
+  const details: Record<string, string> = { dimension, limitBytes: String(limit) };
+  if (actual !== undefined) details.actualBytes = String(actual);
+  const where = dimension === 'encoded_http_body' ? 'on the wire' : 'after decompression';
+  return new ApiError(
+    limits.tooLarge ?? 'payload_too_large',
+    `Request body is larger than the ${limit} bytes allowed ${where}`,
+    details,
+  );
+}
+
+async function readCapped(req: Request, limits: BodyLimits): Promise<Buffer> {
+  const declared = Number(req.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limits.maxWireBytes) {
+    throw tooLarge(limits, 'encoded_http_body', limits.maxWireBytes, declared);
+  }
+  if (!req.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limits.maxWireBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limits, 'encoded_http_body', limits.maxWireBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+async function decode(raw: Buffer, encoding: string, limits: BodyLimits): Promise<Buffer> {
+  if (encoding === '' || encoding === 'identity') {
+    if (raw.byteLength > limits.maxDecodedBytes)
+      throw tooLarge(limits, 'decoded_json', limits.maxDecodedBytes);
+    return raw;
+  }
+  if (encoding === 'gzip' || encoding === 'x-gzip') {
+    try {
+      return await gunzipAsync(raw, { maxOutputLength: limits.maxDecodedBytes });
+    } catch (err) {
+      if (err instanceof RangeError) throw tooLarge(limits, 'decoded_json', limits.maxDecodedBytes);
+      throw new ApiError('invalid_json', 'Request body is not valid gzip data (Content-Encoding: gzip)');
+    }
+  }
+  throw new ApiError(
+    'unsupported_encoding',
+    `Content-Encoding '${encoding}' is not supported; send gzip or an uncompressed body`,
+  );
+}
+
+export async function readBody(req: Request, limits: BodyLimits): Promise<Buffer> {
+  const encoding = (req.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  // Refuse an unknown encoding before spending memory on the body.
+  if (!['', 'identity', 'gzip', 'x-gzip'].includes(encoding))
+    return decode(Buffer.alloc(0), encoding, limits);
+  return decode(await readCapped(req, limits), encoding, limits);
+}
+
+export function parseJson(buf: Buffer): unknown {
+  if (buf.byteLength === 0)
+    throw new ApiError('invalid_json', 'Request body is empty; a JSON object is expected');
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch (err) {
+    const reason = err instanceof SyntaxError ? err.message : 'unreadable';
+    throw new ApiError('invalid_json', `Request body is not valid JSON: ${reason}`);
+  }
+}
+
+export async function readJson<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  limits: BodyLimits,
+  invalidCode: ErrorCode = 'validation_failed',
+): Promise<z.infer<S>> {
+  const value = parseJson(await readBody(req, limits));
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error, invalidCode);
+  return parsed.data;
+}
+
+/** Validates a query string (or path params) object against a schema. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw validationError(parsed.error, 'bad_request', 'query');
+  return parsed.data;
+}

@@ -1,0 +1,64 @@
+// Server entry: config → database → migrations → createApp(deps) → listen; signals stop it cleanly.
+import { resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { systemClock } from './clock.ts';
+import { composeDeps } from './compose.ts';
+import { parseConfig } from './config.ts';
+import { openDb } from './db/client.ts';
+import { createLogger } from './log.ts';
+import { detectVersion } from './version.ts';
+
+const LIVENESS_SWEEP_MS = 5_000;
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env);
+  const log = createLogger(config.logLevel);
+  const dataDir = resolve(config.dataDir);
+  const { db, close } = await openDb(dataDir);
+  const version = detectVersion(process.env);
+  const deps = await composeDeps({
+    db,
+    dataDir,
+    envTokens: config.envTokens,
+    log,
+    clock: systemClock,
+    version,
+  });
+  const app = createApp(deps);
+
+  const sweep = setInterval(() => deps.hostAgents.sweep(), LIVENESS_SWEEP_MS);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.bindAddress }, (info) => {
+    log.info('pulse server listening', {
+      address: info.address,
+      port: info.port,
+      dataDir,
+      version: version.version,
+    });
+    if (deps.setup.active) {
+      log.warn(
+        `No API token exists yet. Create one with: curl -X POST -H "X-Setup-Token: $(cat ${deps.setup.path})" -H "Content-Type: application/json" -d '{"name":"admin"}' http://localhost:${info.port}/api/security/tokens`,
+      );
+    }
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    clearInterval(sweep);
+    server.close(() => {
+      close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`pulse server failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+// Host agent routes: report ingest (and its alias), lookup, removal, re-enrolment.
+import { HostLookupQuery, HostReport, LIMITS, PATHS } from '@pulse/shared';
+import type { Handler } from 'hono';
+import type { AppDeps } from '../../deps.ts';
+import { parseQuery, readJson } from '../../http/body.ts';
+import type { AppEnv } from '../../http/context.ts';
+import { ApiError } from '../../http/errors.ts';
+import { pathParam, type RouteSpec, route } from '../route.ts';
+
+const reportLimits = {
+  maxWireBytes: LIMITS.hostReportWireBytes,
+  maxDecodedBytes: LIMITS.hostReportDecodedBytes,
+  tooLarge: 'report_too_large' as const,
+};
+
+export function hostAgentRoutes({ hostAgents }: AppDeps): RouteSpec[] {
+  const report: Handler<AppEnv> = async (c) => {
+    const body = await readJson(c.req.raw, HostReport, reportLimits, 'invalid_report');
+    const { applied: _applied, ...answer } = await hostAgents.ingest(body, c.get('token'));
+    return c.json(answer);
+  };
+
+  const lookup: Handler<AppEnv> = (c) => {
+    const query = parseQuery(HostLookupQuery, c.req.query());
+    const host = hostAgents.lookup(query);
+    if (!host) {
+      throw new ApiError(
+        'agent_not_found',
+        `No host agent matches ${query.id ? `id '${query.id}'` : `hostname '${query.hostname}'`}`,
+      );
+    }
+    return c.json({
+      success: true as const,
+      host: {
+        id: host.id,
+        agentId: host.agentId,
+        hostname: host.hostname,
+        displayName: host.displayName,
+        status: host.status,
+        connected: host.status === 'online',
+        lastSeen: host.lastSeen,
+        agentVersion: host.agentVersion,
+      },
+    });
+  };
+
+  return [
+    route('POST', PATHS.hostReport, 'agent:report', report),
+    route('POST', PATHS.hostReportAlias, 'agent:report', report),
+    route('GET', '/api/agents/host/lookup', 'agent:report', lookup),
+    route('GET', '/api/agents/agent/lookup', 'agent:report', lookup),
+    route('DELETE', '/api/agents/host/:id', 'agent:manage', async (c) => {
+      const id = pathParam(c, 'id');
+      if (!(await hostAgents.remove(id))) throw new ApiError('not_found', `No host agent with id '${id}'`);
+      return c.json({
+        success: true,
+        id,
+        message: 'Host removed; it may not report again for 24 hours unless re-enrolment is allowed',
+      });
+    }),
+    route('POST', '/api/agents/host/:id/allow-reenroll', 'agent:manage', async (c) => {
+      const id = pathParam(c, 'id');
+      if (!(await hostAgents.allowReenroll(id)))
+        throw new ApiError('not_found', `Host '${id}' is not blocked from reporting`);
+      return c.json({ success: true, id });
+    }),
+  ];
+}

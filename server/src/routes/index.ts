@@ -1,0 +1,20 @@
+// The whole API route table: createApp mounts it and the scope tests walk it.
+import type { AppDeps } from '../deps.ts';
+import { hostAgentRoutes } from './agents/host.ts';
+import { hostMetadataRoutes } from './hosts/metadata.ts';
+import { resourceRoutes } from './resources/index.ts';
+import type { RouteSpec } from './route.ts';
+import { tokenRoutes } from './security/tokens.ts';
+import { stateRoutes } from './state/index.ts';
+import { systemRoutes } from './system/index.ts';
+
+export function apiRoutes(deps: AppDeps): RouteSpec[] {
+  return [
+    ...systemRoutes(deps),
+    ...tokenRoutes(deps),
+    ...hostAgentRoutes(deps),
+    ...stateRoutes(deps),
+    ...resourceRoutes(deps),
+    ...hostMetadataRoutes(deps),
+  ];
+}

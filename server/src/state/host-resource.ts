@@ -1,0 +1,95 @@
+// Projects an agent host into a unified resource.
+import { createHash } from 'node:crypto';
+import type { HostMetadata, HostState, MetricValue, Resource } from '@pulse/shared';
+
+/** `<type>-<first 16 hex of sha256(stable identity)>`, as the original's unified ids. */
+export function resourceId(type: string, stable: string): string {
+  return `${type}-${createHash('sha256').update(stable).digest('hex').slice(0, 16)}`;
+}
+
+export function hostResourceId(host: HostState): string {
+  // A forked clone shares its machine id with the original, so only its hostname tells it apart.
+  const stable =
+    host.machineId && !host.identityConflict
+      ? `machine:${host.machineId}`
+      : `hostname:${host.hostname.toLowerCase()}`;
+  return resourceId('agent', stable);
+}
+
+function rate(value: number | undefined): MetricValue | undefined {
+  return value === undefined ? undefined : { value, unit: 'bytes/s' };
+}
+
+/** Summed over distinct devices; the percentage is used / (used + free), as df counts it (reserved blocks excluded). */
+function diskTotals(host: HostState): MetricValue | undefined {
+  const seen = new Set<string>();
+  let total = 0;
+  let used = 0;
+  let free = 0;
+  for (const d of host.disks) {
+    const key = d.device || d.mountpoint || '';
+    if (key && seen.has(key)) continue;
+    seen.add(key);
+    total += d.total;
+    used += d.used;
+    free += d.free;
+  }
+  if (total <= 0 || used + free <= 0) return undefined;
+  const percent = (used / (used + free)) * 100;
+  return { value: percent, used, total, percent, unit: '%' };
+}
+
+export function hostToResource(host: HostState, meta: HostMetadata | undefined): Resource {
+  const lastSeen = Date.parse(host.lastSeen);
+  const mem = host.memory;
+  const addresses = host.networkInterfaces.flatMap((n) => n.addresses ?? []).map((a) => a.split('/')[0] ?? a);
+  const macs = host.networkInterfaces
+    .map((n) => n.mac)
+    .filter((m): m is string => !!m && m !== '00:00:00:00:00:00');
+  const resource: Resource = {
+    id: hostResourceId(host),
+    type: 'agent',
+    name: host.hostname,
+    displayName: host.displayName,
+    status: host.status,
+    lastSeen,
+    sources: ['agent'],
+    sourceStatus: { agent: { status: host.status === 'online' ? 'online' : 'offline', lastSeen } },
+    identity: {
+      ...(host.machineId ? { machineId: host.machineId } : {}),
+      hostnames: [host.hostname],
+      ipAddresses: [...new Set(addresses)],
+      macAddresses: [...new Set(macs)],
+    },
+    metrics: {
+      cpu:
+        host.cpuUsage === undefined ? undefined : { value: host.cpuUsage, percent: host.cpuUsage, unit: '%' },
+      memory: mem
+        ? { value: mem.usage, used: mem.used, total: mem.total, percent: mem.usage, unit: '%' }
+        : undefined,
+      disk: diskTotals(host),
+      netIn: rate(host.netInRate),
+      netOut: rate(host.netOutRate),
+      diskRead: rate(host.diskReadRate),
+      diskWrite: rate(host.diskWriteRate),
+    },
+    uptime: host.uptimeSeconds,
+    tags: [...new Set([...host.tags, ...(meta?.tags ?? [])])],
+    metricsTarget: { resourceType: 'host', resourceId: host.id },
+    agent: {
+      hostId: host.id,
+      agentId: host.agentId,
+      agentVersion: host.agentVersion,
+      platform: host.platform,
+      osName: host.osName,
+      osVersion: host.osVersion,
+      kernelVersion: host.kernelVersion,
+      architecture: host.architecture,
+      cpuCount: host.cpuCount,
+      intervalSeconds: host.intervalSeconds,
+      tokenHint: host.tokenHint,
+    },
+  };
+  if (meta?.customUrl) resource.customUrl = meta.customUrl;
+  return resource;
+}

@@ -1,0 +1,61 @@
+// Builds a real app on a fresh temp data dir (real SQLite file) for in-process and on-port tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Scope } from '@pulse/shared';
+import type { Hono } from 'hono';
+import { createApp } from '../app.ts';
+import type { Clock } from '../clock.ts';
+import { composeDeps } from '../compose.ts';
+import { openDb } from '../db/client.ts';
+import type { AppDeps } from '../deps.ts';
+import type { AppEnv } from '../http/context.ts';
+import { createLogger } from '../log.ts';
+import { detectVersion } from '../version.ts';
+
+export class FakeClock implements Clock {
+  t: number;
+  constructor(start = Date.parse('2026-11-01T12:00:00Z')) {
+    this.t = start;
+  }
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export interface Harness {
+  app: Hono<AppEnv>;
+  deps: AppDeps;
+  dataDir: string;
+  /** Mints a token with the given scopes straight through the domain. */
+  token(scopes?: Scope[], name?: string): Promise<string>;
+  close(): void;
+}
+
+export async function makeHarness(
+  opts: { clock?: Clock; envTokens?: string[]; dataDir?: string } = {},
+): Promise<Harness> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pulse-test-'));
+  const { db, close } = await openDb(dataDir);
+  const deps = await composeDeps({
+    db,
+    dataDir,
+    envTokens: opts.envTokens ?? [],
+    log: createLogger('silent'),
+    clock: opts.clock ?? new FakeClock(),
+    version: detectVersion({}),
+  });
+  return {
+    app: createApp(deps),
+    deps,
+    dataDir,
+    token: async (scopes = ['*'], name = 'test') => (await deps.tokens.create({ name, scopes })).token,
+    close: () => {
+      close();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Paths, headers, limits and intervals that the agent and the server must agree on.
+
+export const DEFAULT_PORT = 7655;
+
+export const PATHS = {
+  hostReport: '/api/agents/host/report',
+  hostReportAlias: '/api/agents/agent/report',
+  dockerReport: '/api/agents/docker/report',
+  kubernetesReport: '/api/agents/kubernetes/report',
+} as const;
+
+export const HEADERS = {
+  apiToken: 'X-API-Token',
+  requestId: 'X-Request-ID',
+  setupToken: 'X-Setup-Token',
+} as const;
+
+export const LIMITS = {
+  /** Host report: compressed (or plain) bytes on the wire. */
+  hostReportWireBytes: 256 * 1024,
+  /** Host report: bytes after gzip decoding. */
+  hostReportDecodedBytes: 1.5 * 1024 * 1024,
+  /** Any other JSON body the API accepts. */
+  defaultBodyBytes: 64 * 1024,
+} as const;
+
+export const HOST_DEFAULT_INTERVAL_SECONDS = 30;
+
+/** A host agent is offline after clamp(interval × 6, 60 s, 10 min) without a report. */
+export function hostOfflineAfterMs(intervalSeconds: number | undefined): number {
+  const interval = intervalSeconds && intervalSeconds > 0 ? intervalSeconds : HOST_DEFAULT_INTERVAL_SECONDS;
+  return Math.min(Math.max(interval * 6 * 1000, 60_000), 600_000);
+}
