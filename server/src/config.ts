@@ -14,7 +14,8 @@ const tokenList = z
   );
 
 const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(DEFAULT_PORT),
+  // 0 asks the OS for a free port (tests); the chosen one is logged.
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
   BIND_ADDRESS: z.string().min(1).default('0.0.0.0'),
   PULSE_DATA_DIR: z.string().min(1).default('./data'),
   API_TOKENS: tokenList,

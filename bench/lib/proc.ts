@@ -1,0 +1,151 @@
+// Child processes for benchmarks: start, wait until healthy, read RSS and CPU time, stop. Every child is
+// tracked so that it is killed when the bench finishes, fails, or is interrupted.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+const children = new Set<ChildProcess>();
+
+function killAll(): void {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/** Registers a child started elsewhere (for example with fork) so that it is cleaned up too. */
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+export interface Service {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  origin: string;
+  stop(): Promise<void>;
+}
+
+function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string): void {
+  let pending = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) process.stderr.write(`${prefix} ${line}\n`);
+  });
+}
+
+/**
+ * Runs `node <args>` with `env` on top of this process's environment, then polls `healthPath` until it
+ * answers 2xx. Fails if the child exits first or is not healthy within `timeoutMs`.
+ */
+export async function startService(opts: {
+  name: string;
+  args: string[];
+  env: Record<string, string>;
+  port: number;
+  healthPath: string;
+  timeoutMs?: number;
+}): Promise<Service> {
+  const child = track(
+    spawn(process.execPath, opts.args, {
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  forwardLines(child.stdout, `[${opts.name}]`);
+  forwardLines(child.stderr, `[${opts.name}]`);
+  const origin = `http://127.0.0.1:${opts.port}`;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${opts.name} exited during start (code ${code}, signal ${signal})`)),
+    );
+  });
+  exited.catch(() => {});
+
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  for (;;) {
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${opts.name} was not healthy within ${opts.timeoutMs ?? 20_000} ms`);
+    }
+    const healthy = await Promise.race([
+      fetch(`${origin}${opts.healthPath}`, { signal: AbortSignal.timeout(1_000) }).then(
+        async (res) => {
+          await res.body?.cancel();
+          return res.ok;
+        },
+        () => false,
+      ),
+      exited,
+    ]);
+    if (healthy) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${opts.name} has no pid`);
+  return {
+    name: opts.name,
+    child,
+    pid,
+    origin,
+    stop: () => stopChild(child),
+  };
+}
+
+/** SIGTERM, then SIGKILL if the child is still there after `graceMs`. */
+export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await gone;
+  clearTimeout(timer);
+}
+
+/** Resident set size of a live process in MiB, from /proc (Linux); undefined elsewhere. */
+export function rssMiB(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let clockTicks: number | undefined;
+
+/** User + system CPU seconds used so far by a process and all its threads, from /proc (Linux). */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the line.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
