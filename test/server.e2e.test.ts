@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { CreateTokenResponse, HostReportResponse, StateResponse } from '@pulse/shared';
+import { CreateTokenResponse, HostReportResponse, StateResponse, TokenListResponse } from '@pulse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from './support/server-process.ts';
 
@@ -74,7 +74,7 @@ describe('server on a real port', () => {
     expect(state.status).toBe(200);
     // Hosts come back with their next report, not from disk.
     expect(StateResponse.parse(await state.json()).hosts).toEqual([]);
-    const listed = await (await api('/api/security/tokens')).json();
-    expect(listed.tokens.map((t: { name: string }) => t.name)).toContain('reader');
+    const listed = TokenListResponse.parse(await (await api('/api/security/tokens')).json());
+    expect(listed.tokens.map((t) => t.name)).toContain('reader');
   });
 });

@@ -19,7 +19,8 @@ function pathPattern(path: string): RegExp {
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  // strict: false lets `/api/health/` reach the same route as `/api/health`.
+  const app = new Hono<AppEnv>({ strict: false });
   const routes = apiRoutes(deps);
 
   app.use('*', requestId());

@@ -1,10 +1,9 @@
 // Builds the application's dependencies on an open database; shared by main.ts and the tests.
-import type { VersionResponse } from '@pulse/shared';
+import type { Logger, VersionResponse } from '@pulse/shared';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
 import type { AppDeps } from './deps.ts';
 import { HostMetadataStore } from './hosts/metadata-store.ts';
-import type { Logger } from './log.ts';
 import { SetupToken } from './security/setup-token.ts';
 import { TokenStore } from './security/tokens.ts';
 import { HostAgents } from './sources/agents/host-agents.ts';

@@ -1,7 +1,6 @@
 // Server configuration, read from the environment once at start and passed down.
-import { DEFAULT_PORT } from '@pulse/shared';
+import { DEFAULT_PORT, LOG_LEVELS } from '@pulse/shared';
 import { z } from 'zod';
-import { LOG_LEVELS } from './log.ts';
 
 const tokenList = z
   .string()

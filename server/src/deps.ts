@@ -1,8 +1,7 @@
 // Everything createApp needs, built by main.ts (or by a test) and passed in.
-import type { VersionResponse } from '@pulse/shared';
+import type { Logger, VersionResponse } from '@pulse/shared';
 import type { Clock } from './clock.ts';
 import type { HostMetadataStore } from './hosts/metadata-store.ts';
-import type { Logger } from './log.ts';
 import type { SetupToken } from './security/setup-token.ts';
 import type { TokenStore } from './security/tokens.ts';
 import type { HostAgents } from './sources/agents/host-agents.ts';

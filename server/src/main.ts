@@ -1,12 +1,12 @@
 // Server entry: config → database → migrations → createApp(deps) → listen; signals stop it cleanly.
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
+import { createLogger } from '@pulse/shared';
 import { createApp } from './app.ts';
 import { systemClock } from './clock.ts';
 import { composeDeps } from './compose.ts';
 import { parseConfig } from './config.ts';
 import { openDb } from './db/client.ts';
-import { createLogger } from './log.ts';
 import { detectVersion } from './version.ts';
 
 const LIVENESS_SWEEP_MS = 5_000;

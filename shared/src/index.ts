@@ -1,5 +1,7 @@
 // Public surface of @pulse/shared: wire schemas, scopes and protocol constants.
+export * from './log.ts';
 export * from './protocol.ts';
+export * from './schemas/error.ts';
 export * from './schemas/host-metadata.ts';
 export * from './schemas/host-report.ts';
 export * from './schemas/host-state.ts';

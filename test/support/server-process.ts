@@ -18,7 +18,9 @@ export interface ServerProcess {
   cleanup(): void;
 }
 
-export async function startServer(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export async function startServer(
+  opts: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pulse-e2e-'));
   const child = spawn(process.execPath, [MAIN], {
     env: {

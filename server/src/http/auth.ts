@@ -51,8 +51,18 @@ export function requireToken(
       const setupRaw = c.req.header(HEADERS.setupToken);
       if (opts.acceptSetupToken && setupRaw && setup.active && tokens.count() === 0) {
         if (!setup.matches(setupRaw)) throw new ApiError('invalid_token', 'The X-Setup-Token is not valid');
+        if (!setup.claim()) {
+          throw new ApiError(
+            'conflict',
+            'Another request is creating the first API token with the setup token; retry if it fails',
+          );
+        }
         c.set('token', undefined);
-        await next();
+        try {
+          await next();
+        } finally {
+          setup.release();
+        }
         return;
       }
       if (tokens.count() === 0) {

@@ -1,7 +1,8 @@
 // The three error tiers: ours (ApiError), Hono's HTTPException, and anything else (500, logged).
+
+import type { Logger } from '@pulse/shared';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { Logger } from '../log.ts';
 import type { AppEnv } from './context.ts';
 import { ApiError, type ErrorCode, errorEnvelope } from './errors.ts';
 

@@ -1,6 +1,7 @@
 // One log line per request; the query string is left out so nothing secret reaches the log.
+
+import type { Logger } from '@pulse/shared';
 import type { MiddlewareHandler } from 'hono';
-import type { Logger } from '../log.ts';
 import type { AppEnv } from './context.ts';
 
 export function requestLog(log: Logger): MiddlewareHandler<AppEnv> {

@@ -1,26 +1,22 @@
 // The route × scope matrix: every route of the table, walked with no token, a wrong token, the wrong scopes and the right ones.
 import { join } from 'node:path';
-import { CreateTokenResponse, HEADERS, SCOPE_ALIASES, SCOPES, type Scope } from '@pulse/shared';
+import {
+  CreateTokenResponse,
+  ErrorEnvelope,
+  HEADERS,
+  SCOPE_ALIASES,
+  SCOPES,
+  type Scope,
+} from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { FakeClock, type Harness, makeHarness } from '../testing/harness.ts';
 import { apiRoutes } from './index.ts';
 import type { Method } from './route.ts';
 
-/** The server's error envelope (server/src/http/errors.ts); shared/ has no schema for it yet. */
-const ErrorBody = z.object({
-  error: z.string().min(1),
-  code: z.string(),
-  status_code: z.number(),
-  request_id: z.string().min(1),
-  timestamp: z.number(),
-  details: z.record(z.string(), z.string()).optional(),
-});
-type ErrorBody = z.infer<typeof ErrorBody>;
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorBody> {
-  const body = ErrorBody.parse(await res.json());
+async function expectError(res: Response, status: number, code: string): Promise<ErrorEnvelope> {
+  const body = ErrorEnvelope.parse(await res.json());
   expect({ status: res.status, code: body.code }).toEqual({ status, code });
+  expect(body.error).not.toBe('');
   expect(body.status_code).toBe(status);
   expect(body.request_id).toBe(res.headers.get(HEADERS.requestId));
   return body;
@@ -81,7 +77,7 @@ async function expectHandled(res: Response): Promise<void> {
   expect(res.status).not.toBe(403);
   expect(res.status).not.toBe(405);
   if (res.status === 404) {
-    const body = ErrorBody.parse(await res.json());
+    const body = ErrorEnvelope.parse(await res.json());
     expect(body.error).not.toMatch(/^No route for/);
   }
 }
@@ -183,7 +179,12 @@ describe('authentication edges', () => {
 
   it('accepts Authorization: Bearer exactly like X-API-Token', async () => {
     const reader = await h.token(['monitoring:read'], 'reader');
-    const stateRoute = { method: 'GET', path: '/api/state', url: '/api/state', scope: 'monitoring:read' } as const;
+    const stateRoute = {
+      method: 'GET',
+      path: '/api/state',
+      url: '/api/state',
+      scope: 'monitoring:read',
+    } as const;
     expect((await call(h, stateRoute, { [HEADERS.apiToken]: reader })).status).toBe(200);
     expect((await call(h, stateRoute, { authorization: `Bearer ${reader}` })).status).toBe(200);
     expect((await call(h, stateRoute, { authorization: `bearer   ${reader}` })).status).toBe(200);
@@ -209,7 +210,11 @@ describe('authentication edges', () => {
 
   it('refuses a token in the query string with 400 token_in_query even alongside a valid header', async () => {
     const raw = await h.token(['*']);
-    for (const url of [`/api/state?token=${raw}`, `/api/health?token=${raw}`, `/api/state?api_token=${raw}`]) {
+    for (const url of [
+      `/api/state?token=${raw}`,
+      `/api/health?token=${raw}`,
+      `/api/state?api_token=${raw}`,
+    ]) {
       const res = await h.app.request(url, { headers: { [HEADERS.apiToken]: raw } });
       const text = await res.text();
       const body = await expectError(new Response(text, res), 400, 'token_in_query');

@@ -10,6 +10,7 @@ export const SETUP_TOKEN_FILE = '.bootstrap_token';
 export class SetupToken {
   readonly path: string;
   private hash: string | null;
+  private claimed = false;
 
   private constructor(path: string, hash: string | null) {
     this.path = path;
@@ -40,9 +41,25 @@ export class SetupToken {
     return timingSafeEqual(Buffer.from(sha3(raw.trim())), Buffer.from(this.hash));
   }
 
+  /**
+   * Reserves the setup token for one request at a time: the first-token check and the insert are
+   * separated by awaits, so without this, concurrent requests could each mint a first token.
+   */
+  claim(): boolean {
+    if (this.hash === null || this.claimed) return false;
+    this.claimed = true;
+    return true;
+  }
+
+  /** Ends a claim; a no-op once the token is retired, and makes it usable again after a failed attempt. */
+  release(): void {
+    this.claimed = false;
+  }
+
   /** Called once the first API token exists: the setup token is spent. */
   retire(): void {
     this.hash = null;
+    this.claimed = false;
     rmSync(this.path, { force: true });
   }
 }

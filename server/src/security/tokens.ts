@@ -1,12 +1,11 @@
 // API tokens: creation, listing, revocation and verification; owns the api_tokens table.
 import { randomUUID } from 'node:crypto';
-import type { Scope, TokenView } from '@pulse/shared';
+import type { Logger, Scope, TokenView } from '@pulse/shared';
 import { canonicalScope } from '@pulse/shared';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { apiTokens } from '../db/schema/index.ts';
-import type { Logger } from '../log.ts';
 import { newRawToken, sha3 } from './hash.ts';
 
 export interface TokenRecord {
@@ -65,8 +64,17 @@ export class TokenStore {
     const store = new TokenStore(db, clock, log);
     const rows = await db.select().from(apiTokens);
     for (const row of rows) {
+      // Only a row stored without any scope means full access; scopes this version does not know grant
+      // nothing, so a token minted by a newer version never widens into '*' after a downgrade.
       const scopes = row.scopes.map(canonicalScope).filter((s): s is Scope => s !== undefined);
-      store.byHash.set(row.hash, { ...row, scopes: scopes.length > 0 ? scopes : ['*'], source: 'api' });
+      if (scopes.length < row.scopes.length) {
+        const unknown = row.scopes.filter((s) => canonicalScope(s) === undefined);
+        log.warn('api token has scopes this version does not know; they grant nothing', {
+          tokenId: row.id,
+          unknown,
+        });
+      }
+      store.byHash.set(row.hash, { ...row, scopes: row.scopes.length === 0 ? ['*'] : scopes, source: 'api' });
       if (row.lastUsedAt !== null) store.persistedUse.set(row.id, row.lastUsedAt);
     }
     const started = clock.now();

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Scope } from '@pulse/shared';
+import { createLogger } from '@pulse/shared';
 import type { Hono } from 'hono';
 import { createApp } from '../app.ts';
 import type { Clock } from '../clock.ts';
@@ -10,7 +11,6 @@ import { composeDeps } from '../compose.ts';
 import { openDb } from '../db/client.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from '../http/context.ts';
-import { createLogger } from '../log.ts';
 import { detectVersion } from '../version.ts';
 
 export class FakeClock implements Clock {

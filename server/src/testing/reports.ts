@@ -1,7 +1,7 @@
 // Host reports for tests: the one recorded from a real machine, and variations of it.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { HostReport } from '@pulse/shared';
+import { ErrorEnvelope, HostReport } from '@pulse/shared';
 
 const recorded: unknown = JSON.parse(
   readFileSync(new URL('../../../test/fixtures/host-report-linux.json', import.meta.url), 'utf8'),
@@ -57,4 +57,9 @@ export function postReport(
       body: opts.gzip ? gzipSync(json) : json,
     }),
   );
+}
+
+/** Reads an error answer, checking it has the envelope's shape. */
+export async function errorOf(res: Response): Promise<ErrorEnvelope> {
+  return ErrorEnvelope.parse(await res.json());
 }

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { HostReportResponse, LIMITS, ResourceListResponse, StateResponse } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { postReport, recordedReport, reportFor } from '../../testing/reports.ts';
+import { errorOf, postReport, recordedReport, reportFor } from '../../testing/reports.ts';
 
 let h: Harness;
 let clock: FakeClock;
@@ -129,8 +129,12 @@ describe('POST /api/agents/host/report', () => {
     const { hostname: _drop, ...hostWithout } = recordedReport().host;
     const res = await postReport(h.app, agentToken, { ...recordedReport(), host: hostWithout });
     expect(res.status).toBe(400);
-    const body = await res.json();
-    expect(body).toMatchObject({ code: 'invalid_report', status_code: 400, details: { 'host.hostname': expect.any(String) } });
+    const body = await errorOf(res);
+    expect(body).toMatchObject({
+      code: 'invalid_report',
+      status_code: 400,
+      details: { 'host.hostname': expect.any(String) },
+    });
     expect(body.error).toContain('host.hostname');
     expect(body.request_id).toBe(res.headers.get('X-Request-ID'));
     expect((await state()).hosts).toEqual([]);
@@ -141,7 +145,7 @@ describe('POST /api/agents/host/report', () => {
     r.metrics.memory.totalBytes = 'lots';
     const res = await postReport(h.app, agentToken, r);
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await errorOf(res);
     expect(body.error).toMatch(/metrics\.memory\.totalBytes: .*number/);
   });
 
@@ -149,7 +153,7 @@ describe('POST /api/agents/host/report', () => {
     const json = JSON.stringify(recordedReport());
     const truncated = await postReport(h.app, agentToken, json.slice(0, json.length / 2));
     expect(truncated.status).toBe(400);
-    expect(await truncated.json()).toMatchObject({ code: 'invalid_json' });
+    expect(await errorOf(truncated)).toMatchObject({ code: 'invalid_json' });
 
     const garbage = await h.app.request('/api/agents/host/report', {
       method: 'POST',
@@ -157,11 +161,11 @@ describe('POST /api/agents/host/report', () => {
       body: 'not gzip at all',
     });
     expect(garbage.status).toBe(400);
-    expect((await garbage.json()).error).toMatch(/gzip/);
+    expect((await errorOf(garbage)).error).toMatch(/gzip/);
 
     const empty = await postReport(h.app, agentToken, '');
     expect(empty.status).toBe(400);
-    expect((await empty.json()).error).toMatch(/empty/);
+    expect((await errorOf(empty)).error).toMatch(/empty/);
     expect((await state()).hosts).toEqual([]);
   });
 
@@ -188,13 +192,18 @@ describe('POST /api/agents/host/report', () => {
       body: packed,
     });
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ code: 'report_too_large', details: { dimension: 'decoded_json' } });
+    expect(await res.json()).toMatchObject({
+      code: 'report_too_large',
+      details: { dimension: 'decoded_json' },
+    });
   });
 
   it('refuses an unsupported Content-Encoding with 415', async () => {
-    const res = await postReport(h.app, agentToken, recordedReport(), { headers: { 'Content-Encoding': 'br' } });
+    const res = await postReport(h.app, agentToken, recordedReport(), {
+      headers: { 'Content-Encoding': 'br' },
+    });
     expect(res.status).toBe(415);
-    const body = await res.json();
+    const body = await errorOf(res);
     expect(body).toMatchObject({ code: 'unsupported_encoding', status_code: 415 });
     expect(body.error).toContain("'br'");
   });
@@ -202,8 +211,16 @@ describe('POST /api/agents/host/report', () => {
 
 describe('host identity', () => {
   it('keeps two machines that share one token apart', async () => {
-    await postReport(h.app, agentToken, reportFor({ hostname: 'alpha', machineId: 'aaaaaaaa-0000-0000-0000-000000000001' }));
-    await postReport(h.app, agentToken, reportFor({ hostname: 'beta', machineId: 'bbbbbbbb-0000-0000-0000-000000000002' }));
+    await postReport(
+      h.app,
+      agentToken,
+      reportFor({ hostname: 'alpha', machineId: 'aaaaaaaa-0000-0000-0000-000000000001' }),
+    );
+    await postReport(
+      h.app,
+      agentToken,
+      reportFor({ hostname: 'beta', machineId: 'bbbbbbbb-0000-0000-0000-000000000002' }),
+    );
     const s = await state();
     expect(s.hosts.map((x) => x.hostname).sort()).toEqual(['alpha', 'beta']);
     expect(new Set(s.resources.map((r) => r.id)).size).toBe(2);
@@ -230,7 +247,11 @@ describe('host identity', () => {
     // The fork is remembered across a restart of the server.
     const again = await makeHarness({ clock, dataDir: h.dataDir });
     try {
-      const res = await postReport(again.app, agentToken, reportFor({ hostname: 'web-2', machineId: shared }));
+      const res = await postReport(
+        again.app,
+        agentToken,
+        reportFor({ hostname: 'web-2', machineId: shared }),
+      );
       expect(HostReportResponse.parse(await res.json()).agentId).toBe(clone?.id);
     } finally {
       again.close();
@@ -296,14 +317,19 @@ describe('lookup, removal and re-enrolment', () => {
     for (const q of [`id=${hostId}`, `hostname=${report.host.hostname.toUpperCase()}`]) {
       const res = await h.app.request(`/api/agents/host/lookup?${q}`, { headers: { 'X-API-Token': manage } });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ success: true, host: { id: hostId, connected: true, status: 'online' } });
+      expect(await res.json()).toMatchObject({
+        success: true,
+        host: { id: hostId, connected: true, status: 'online' },
+      });
     }
-    const missing = await h.app.request('/api/agents/host/lookup?hostname=nope', { headers: { 'X-API-Token': manage } });
+    const missing = await h.app.request('/api/agents/host/lookup?hostname=nope', {
+      headers: { 'X-API-Token': manage },
+    });
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ code: 'agent_not_found' });
+    expect(await errorOf(missing)).toMatchObject({ code: 'agent_not_found' });
     const neither = await h.app.request('/api/agents/host/lookup', { headers: { 'X-API-Token': manage } });
     expect(neither.status).toBe(400);
-    expect((await neither.json()).error).toMatch(/id/);
+    expect((await errorOf(neither)).error).toMatch(/id/);
   });
 
   it('removes a host and refuses its reports for 24 h unless re-enrolment is allowed', async () => {
@@ -312,7 +338,10 @@ describe('lookup, removal and re-enrolment', () => {
     await postReport(h.app, agentToken, report);
     const hostId = (await state()).hosts[0]?.id ?? '';
 
-    const del = await h.app.request(`/api/agents/host/${hostId}`, { method: 'DELETE', headers: { 'X-API-Token': admin } });
+    const del = await h.app.request(`/api/agents/host/${hostId}`, {
+      method: 'DELETE',
+      headers: { 'X-API-Token': admin },
+    });
     expect(del.status).toBe(200);
     let s = await state();
     expect(s.hosts).toEqual([]);
@@ -320,7 +349,7 @@ describe('lookup, removal and re-enrolment', () => {
 
     const refused = await postReport(h.app, agentToken, report);
     expect(refused.status).toBe(403);
-    const body = await refused.json();
+    const body = await errorOf(refused);
     expect(body.code).toBe('reenroll_blocked');
     expect(body.error).toContain('allow-reenroll');
     expect((await state()).hosts).toEqual([]);
@@ -335,7 +364,10 @@ describe('lookup, removal and re-enrolment', () => {
     expect(s.hosts.map((x) => x.id)).toEqual([hostId]);
     expect(s.removedHostAgents).toEqual([]);
 
-    const unknown = await h.app.request('/api/agents/host/not-a-host', { method: 'DELETE', headers: { 'X-API-Token': admin } });
+    const unknown = await h.app.request('/api/agents/host/not-a-host', {
+      method: 'DELETE',
+      headers: { 'X-API-Token': admin },
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -344,13 +376,19 @@ describe('lookup, removal and re-enrolment', () => {
     const report = recordedReport();
     await postReport(h.app, agentToken, report);
     const hostId = (await state()).hosts[0]?.id ?? '';
-    await h.app.request(`/api/agents/host/${hostId}`, { method: 'DELETE', headers: { 'X-API-Token': admin } });
+    await h.app.request(`/api/agents/host/${hostId}`, {
+      method: 'DELETE',
+      headers: { 'X-API-Token': admin },
+    });
 
     clock.advance(60_000);
     const fresh = await h.token(['agent:report'], 'reinstalled');
     expect((await postReport(h.app, fresh, report)).status).toBe(200);
 
-    await h.app.request(`/api/agents/host/${hostId}`, { method: 'DELETE', headers: { 'X-API-Token': admin } });
+    await h.app.request(`/api/agents/host/${hostId}`, {
+      method: 'DELETE',
+      headers: { 'X-API-Token': admin },
+    });
     expect((await postReport(h.app, agentToken, report)).status).toBe(403);
     clock.advance(24 * 60 * 60_000);
     expect((await postReport(h.app, agentToken, report)).status).toBe(200);

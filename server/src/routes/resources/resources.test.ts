@@ -1,7 +1,7 @@
 import { Resource, ResourceListResponse, ResourceStats } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { reportFor } from '../../testing/reports.ts';
+import { errorOf, reportFor } from '../../testing/reports.ts';
 
 let h: Harness;
 let clock: FakeClock;
@@ -77,19 +77,22 @@ describe('GET /api/resources', () => {
     ] as const) {
       const res = await h.app.request(`/api/resources${query}`, { headers: { 'X-API-Token': token } });
       expect(res.status, query).toBe(400);
-      const body = await res.json();
+      const body = await errorOf(res);
       expect(body.code).toBe('bad_request');
       expect(body.error).toContain(field);
     }
     const res = await h.app.request('/api/resources?type=spaceship', { headers: { 'X-API-Token': token } });
-    expect((await res.json()).error).toMatch(/agent/);
+    expect((await errorOf(res)).error).toMatch(/agent/);
   });
 });
 
 describe('GET /api/resources/stats and /api/resources/:id', () => {
   it('counts by type, status and source', async () => {
     const res = await h.app.request('/api/resources/stats', { headers: { 'X-API-Token': token } });
-    expect(ResourceStats.parse(await res.json())).toMatchObject({ total: 5, byStatus: { online: 4, offline: 1 } });
+    expect(ResourceStats.parse(await res.json())).toMatchObject({
+      total: 5,
+      byStatus: { online: 4, offline: 1 },
+    });
   });
 
   it('returns one resource by id and 404 for an unknown id', async () => {
@@ -97,8 +100,10 @@ describe('GET /api/resources/stats and /api/resources/:id', () => {
     const res = await h.app.request(`/api/resources/${first?.id}`, { headers: { 'X-API-Token': token } });
     expect(res.status).toBe(200);
     expect(Resource.parse(await res.json())).toEqual(first);
-    const missing = await h.app.request('/api/resources/agent-0000000000000000', { headers: { 'X-API-Token': token } });
+    const missing = await h.app.request('/api/resources/agent-0000000000000000', {
+      headers: { 'X-API-Token': token },
+    });
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ code: 'not_found' });
+    expect(await errorOf(missing)).toMatchObject({ code: 'not_found' });
   });
 });

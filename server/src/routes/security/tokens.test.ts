@@ -4,27 +4,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
-import { CreateTokenResponse, HEADERS, TokenListResponse } from '@pulse/shared';
+import { CreateTokenResponse, ErrorEnvelope, HEADERS, TokenListResponse } from '@pulse/shared';
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
 import { apiTokens } from '../../db/schema/index.ts';
 import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
 
-/** The server's error envelope (server/src/http/errors.ts); shared/ has no schema for it yet. */
-const ErrorBody = z.object({
-  error: z.string().min(1),
-  code: z.string(),
-  status_code: z.number(),
-  request_id: z.string().min(1),
-  timestamp: z.number(),
-  details: z.record(z.string(), z.string()).optional(),
-});
-type ErrorBody = z.infer<typeof ErrorBody>;
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorBody> {
-  const body = ErrorBody.parse(await res.json());
+async function expectError(res: Response, status: number, code: string): Promise<ErrorEnvelope> {
+  const body = ErrorEnvelope.parse(await res.json());
   expect({ status: res.status, code: body.code }).toEqual({ status, code });
+  expect(body.error).not.toBe('');
   expect(body.status_code).toBe(status);
   expect(body.request_id).toBe(res.headers.get(HEADERS.requestId));
   return body;
@@ -82,7 +71,11 @@ describe('POST /api/security/tokens', () => {
   afterEach(() => h.close());
 
   it('returns 201 with the raw token once and stores only its SHA3-256 hash', async () => {
-    const res = await post(h, { name: 'ansible', scopes: ['monitoring:read'] }, { [HEADERS.apiToken]: admin });
+    const res = await post(
+      h,
+      { name: 'ansible', scopes: ['monitoring:read'] },
+      { [HEADERS.apiToken]: admin },
+    );
     expect(res.status).toBe(201);
     const { token, record } = CreateTokenResponse.parse(await res.json());
     expect(token).toMatch(/^[0-9a-f]{64}$/);
@@ -132,7 +125,11 @@ describe('POST /api/security/tokens', () => {
   });
 
   it("stores the legacy alias 'host-agent:report' as the canonical 'agent:report'", async () => {
-    const res = await post(h, { name: 'old-agent', scopes: ['host-agent:report'] }, { [HEADERS.apiToken]: admin });
+    const res = await post(
+      h,
+      { name: 'old-agent', scopes: ['host-agent:report'] },
+      { [HEADERS.apiToken]: admin },
+    );
     expect(res.status).toBe(201);
     const { record } = CreateTokenResponse.parse(await res.json());
     expect(record.scopes).toEqual(['agent:report']);
@@ -157,7 +154,11 @@ describe('POST /api/security/tokens', () => {
 
   it('refuses an empty or blank name with 400 naming name', async () => {
     for (const name of ['', '   ']) {
-      const body = await expectError(await post(h, { name }, { [HEADERS.apiToken]: admin }), 400, 'validation_failed');
+      const body = await expectError(
+        await post(h, { name }, { [HEADERS.apiToken]: admin }),
+        400,
+        'validation_failed',
+      );
       expect(body.error).toContain('name');
       expect(body.details).toHaveProperty('name');
     }
@@ -171,7 +172,11 @@ describe('POST /api/security/tokens', () => {
   });
 
   it('refuses invalid JSON with 400 invalid_json', async () => {
-    const body = await expectError(await post(h, '{"name":', { [HEADERS.apiToken]: admin }), 400, 'invalid_json');
+    const body = await expectError(
+      await post(h, '{"name":', { [HEADERS.apiToken]: admin }),
+      400,
+      'invalid_json',
+    );
     expect(body.error).toMatch(/not valid JSON/);
   });
 });
@@ -284,7 +289,11 @@ describe('setup token', () => {
     expect(existsSync(join(h.dataDir, '.bootstrap_token'))).toBe(false);
     expect((await tokenRows(h.dataDir)).map((r) => r.hash)).toEqual([sha3(token)]);
 
-    await expectError(await post(h, { name: 'second' }, { [HEADERS.setupToken]: setup }), 401, 'unauthorized');
+    await expectError(
+      await post(h, { name: 'second' }, { [HEADERS.setupToken]: setup }),
+      401,
+      'unauthorized',
+    );
     expect(await tokenRows(h.dataDir)).toHaveLength(1);
     expect((await get(h, PATH, token)).status).toBe(200);
   });
@@ -295,6 +304,28 @@ describe('setup token', () => {
     expect(body.error).toContain('X-Setup-Token');
     expect(await tokenRows(h.dataDir)).toEqual([]);
     expect(setupToken()).toMatch(/^[0-9a-f]{48}$/);
+  });
+
+  it('mints exactly one first token when several requests race with the same setup token', async () => {
+    const setup = setupToken();
+    const answers = await Promise.all(
+      ['a', 'b', 'c'].map((name) => post(h, { name }, { [HEADERS.setupToken]: setup })),
+    );
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409]);
+    for (const res of answers.filter((r) => r.status === 409)) {
+      const body = await expectError(res, 409, 'conflict');
+      expect(body.error).toMatch(/setup token/);
+    }
+    expect(await tokenRows(h.dataDir)).toHaveLength(1);
+  });
+
+  it('stays usable after a first attempt that fails validation', async () => {
+    const setup = setupToken();
+    await expectError(await post(h, { name: '' }, { [HEADERS.setupToken]: setup }), 400, 'validation_failed');
+    expect(setupToken()).toBe(setup);
+    expect((await post(h, { name: 'first' }, { [HEADERS.setupToken]: setup })).status).toBe(201);
+    expect(await tokenRows(h.dataDir)).toHaveLength(1);
   });
 
   it('is not accepted on routes other than token creation', async () => {
@@ -323,6 +354,54 @@ describe('persistence', () => {
       expect(existsSync(join(dataDir, '.bootstrap_token'))).toBe(false);
     } finally {
       second.close();
+    }
+  });
+
+  async function insertRow(raw: string, scopes: string[]): Promise<void> {
+    const client = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+    try {
+      await drizzle(client)
+        .insert(apiTokens)
+        .values({
+          id: `row-${raw.slice(0, 8)}`,
+          name: `stored ${scopes.join(',') || 'no scopes'}`,
+          hash: sha3(raw),
+          prefix: raw.slice(0, 6),
+          suffix: raw.slice(-4),
+          scopes,
+          createdAt: Date.parse('2025-01-01T00:00:00Z'),
+        });
+    } finally {
+      client.close();
+    }
+  }
+
+  it('loads stored scopes canonically: a legacy alias works, unknown scopes grant nothing, no scopes means full access', async () => {
+    (await makeHarness({ dataDir })).close();
+    const legacy = '1'.repeat(64);
+    const unknownOnly = '2'.repeat(64);
+    const unscoped = '3'.repeat(64);
+    await insertRow(legacy, ['host-agent:report']);
+    await insertRow(unknownOnly, ['future:scope']);
+    await insertRow(unscoped, []);
+
+    const h = await makeHarness({ dataDir });
+    try {
+      const report = (raw: string) =>
+        Promise.resolve(
+          h.app.request('/api/agents/host/lookup?id=nope', { headers: { [HEADERS.apiToken]: raw } }),
+        );
+      await expectError(await report(legacy), 404, 'agent_not_found');
+      await expectError(await get(h, '/api/state', legacy), 403, 'insufficient_scope');
+
+      // A scope this version does not know must never widen into full access.
+      await expectError(await report(unknownOnly), 403, 'insufficient_scope');
+      await expectError(await get(h, '/api/state', unknownOnly), 403, 'insufficient_scope');
+      await expectError(await get(h, PATH, unknownOnly), 403, 'insufficient_scope');
+
+      expect((await get(h, PATH, unscoped)).status).toBe(200);
+    } finally {
+      h.close();
     }
   });
 });

@@ -64,7 +64,9 @@ describe('online → offline', () => {
     h.deps.hostAgents.sweep();
     const token = await h.token(['monitoring:read']);
     const res = await h.app.request('/api/resources?status=offline', { headers: { 'X-API-Token': token } });
-    const body = (await res.json()) as { data: Array<{ status: string; sourceStatus: { agent: { status: string } } }> };
+    const body = (await res.json()) as {
+      data: Array<{ status: string; sourceStatus: { agent: { status: string } } }>;
+    };
     expect(body.data).toHaveLength(1);
     expect(body.data[0]?.sourceStatus.agent.status).toBe('offline');
   });
