@@ -13,10 +13,11 @@ const reportLimits = {
   tooLarge: 'report_too_large' as const,
 };
 
-export function hostAgentRoutes({ hostAgents }: AppDeps): RouteSpec[] {
+export function hostAgentRoutes({ hostAgents, log }: AppDeps): RouteSpec[] {
   const report: Handler<AppEnv> = async (c) => {
     const body = await readJson(c.req.raw, HostReport, reportLimits, 'invalid_report');
-    const { applied: _applied, ...answer } = await hostAgents.ingest(body, c.get('token'));
+    const { applied, ...answer } = await hostAgents.ingest(body, c.get('token'));
+    log.debug('host report', { agentId: answer.agentId, sequenceId: body.sequenceId, applied });
     return c.json(answer);
   };
 
