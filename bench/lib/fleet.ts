@@ -135,7 +135,11 @@ function templateFor(index: number, fleetSeed: string): { report: HostReport; sl
       {
         name: 'eth0',
         mac: `02:fc:00:00:${hex(`${index}`, 2)}:01`,
-        addresses: [`192.0.2.${(index % 250) + 2}/24`, `fd00::${index.toString(16)}/64`, 'fe80::fc:ff:fe00:1/64'],
+        addresses: [
+          `192.0.2.${(index % 250) + 2}/24`,
+          `fd00::${index.toString(16)}/64`,
+          'fe80::fc:ff:fe00:1/64',
+        ],
         rxBytes: num((n) => 448_413_928 + n * 1_250_000 * spread),
         txBytes: num((n) => 612_268 + n * 310_000 * spread),
         speedMbps: 10_000,

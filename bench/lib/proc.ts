@@ -5,10 +5,13 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 const children = new Set<ChildProcess>();
+const exitHooks = new Set<() => void>();
 
 function killAll(): void {
   for (const child of children) child.kill('SIGKILL');
   children.clear();
+  for (const hook of exitHooks) hook();
+  exitHooks.clear();
 }
 process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -23,6 +26,12 @@ export function track(child: ChildProcess): ChildProcess {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
+}
+
+/** Runs `hook` synchronously when this process exits, interrupted or not; the result unregisters it. */
+export function atExit(hook: () => void): () => void {
+  exitHooks.add(hook);
+  return () => exitHooks.delete(hook);
 }
 
 export async function freePort(): Promise<number> {
@@ -137,14 +146,32 @@ export function rssMiB(pid: number): number | undefined {
 
 let clockTicks: number | undefined;
 
+function ticksPerSecond(): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return clockTicks;
+}
+
 /** User + system CPU seconds used so far by a process and all its threads, from /proc (Linux). */
 export function cpuSeconds(pid: number): number | undefined {
   try {
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    const clockTicks = ticksPerSecond();
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of the line.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds the whole machine has been busy (all cores, all processes, steal too), from /proc/stat. */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    // cpu user nice system idle iowait irq softirq steal ...
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const busy = [user, nice, system, irq, softirq, steal].reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    return Number.isFinite(busy) ? busy / ticksPerSecond() : undefined;
   } catch {
     return undefined;
   }

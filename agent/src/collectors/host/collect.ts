@@ -2,7 +2,6 @@
 import type {
   Disk,
   DiskIO,
-  DiskSmart,
   HostInfo,
   HostReport,
   Logger,
