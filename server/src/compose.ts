@@ -3,11 +3,12 @@ import type { Logger, VersionResponse } from '@pulse/shared';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
 import type { AppDeps } from './deps.ts';
-import { HostMetadataStore } from './hosts/metadata-store.ts';
+import { MetadataStore } from './metadata/metadata-store.ts';
 import { SetupToken } from './security/setup-token.ts';
 import { TokenStore } from './security/tokens.ts';
 import { HostAgents } from './sources/agents/host-agents.ts';
 import { HostIdentityRegistry } from './sources/agents/host-identity.ts';
+import { RemovalBlocks } from './sources/agents/removal-blocks.ts';
 import { LiveState } from './state/live-state.ts';
 
 export interface ComposeInput {
@@ -27,7 +28,8 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
     if (setup.active) setup.retire();
   });
   const state = new LiveState(clock.now());
-  const identities = await HostIdentityRegistry.load(db);
+  const blocks = await RemovalBlocks.load(db);
+  const identities = await HostIdentityRegistry.load(db, blocks);
   return {
     log,
     clock,
@@ -37,7 +39,8 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
     setup,
     state,
     identities,
-    hostAgents: new HostAgents({ state, identities, clock, serverVersion: input.version.version }),
-    metadata: await HostMetadataStore.load(db, clock),
+    blocks,
+    hostAgents: new HostAgents({ state, identities, blocks, clock, serverVersion: input.version.version }),
+    metadata: await MetadataStore.load(db, clock),
   };
 }

@@ -1,11 +1,12 @@
 // Everything createApp needs, built by main.ts (or by a test) and passed in.
 import type { Logger, VersionResponse } from '@pulse/shared';
 import type { Clock } from './clock.ts';
-import type { HostMetadataStore } from './hosts/metadata-store.ts';
+import type { MetadataStore } from './metadata/metadata-store.ts';
 import type { SetupToken } from './security/setup-token.ts';
 import type { TokenStore } from './security/tokens.ts';
 import type { HostAgents } from './sources/agents/host-agents.ts';
 import type { HostIdentityRegistry } from './sources/agents/host-identity.ts';
+import type { RemovalBlocks } from './sources/agents/removal-blocks.ts';
 import type { LiveState } from './state/live-state.ts';
 
 export interface AppDeps {
@@ -18,5 +19,6 @@ export interface AppDeps {
   state: LiveState;
   identities: HostIdentityRegistry;
   hostAgents: HostAgents;
-  metadata: HostMetadataStore;
+  metadata: MetadataStore;
+  blocks: RemovalBlocks;
 }

@@ -1,7 +1,7 @@
 // The whole API route table: createApp mounts it and the scope tests walk it.
 import type { AppDeps } from '../deps.ts';
 import { hostAgentRoutes } from './agents/host.ts';
-import { hostMetadataRoutes } from './hosts/metadata.ts';
+import { allMetadataRoutes } from './metadata/index.ts';
 import { resourceRoutes } from './resources/index.ts';
 import type { RouteSpec } from './route.ts';
 import { tokenRoutes } from './security/tokens.ts';
@@ -15,6 +15,6 @@ export function apiRoutes(deps: AppDeps): RouteSpec[] {
     ...hostAgentRoutes(deps),
     ...stateRoutes(deps),
     ...resourceRoutes(deps),
-    ...hostMetadataRoutes(deps),
+    ...allMetadataRoutes(deps),
   ];
 }

@@ -1,20 +1,82 @@
 // The single in-memory owner of what is true now, with a change feed. No timers, no I/O.
-import type { HostState, HostStatus } from '@pulse/shared';
+import type { HostState } from '@pulse/shared';
+
+export interface LiveEntity {
+  id: string;
+  status: string;
+}
+
+export type CollectionName = 'hosts' | 'dockerHosts' | 'kubernetesClusters';
 
 export type StateChange =
-  | { kind: 'host-upserted'; host: HostState }
-  | { kind: 'host-status'; host: HostState; previous: HostStatus }
-  | { kind: 'host-removed'; id: string };
+  | { kind: 'upserted'; collection: CollectionName; item: LiveEntity }
+  | { kind: 'status'; collection: CollectionName; item: LiveEntity; previous: string }
+  | { kind: 'removed'; collection: CollectionName; id: string };
 
 export type ChangeListener = (change: StateChange) => void;
 
-export class LiveState {
-  private readonly hosts = new Map<string, HostState>();
+/** One keyed collection of the state; every write goes through the owner's change feed. */
+export class Collection<T extends LiveEntity> {
+  private readonly items = new Map<string, T>();
+  private readonly name: CollectionName;
+  private readonly emit: (now: number, change: StateChange) => void;
+
+  constructor(name: CollectionName, emit: (now: number, change: StateChange) => void) {
+    this.name = name;
+    this.emit = emit;
+  }
+
+  get(id: string): T | undefined {
+    return this.items.get(id);
+  }
+
+  list(): T[] {
+    return [...this.items.values()];
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  upsert(item: T, now: number): void {
+    this.items.set(item.id, item);
+    this.emit(now, { kind: 'upserted', collection: this.name, item });
+  }
+
+  /** Applies a partial change to one item (status flips, admin flags); false when the id is unknown. */
+  patch(id: string, patch: Partial<T>, now: number): boolean {
+    const item = this.items.get(id);
+    if (!item) return false;
+    const next = { ...item, ...patch };
+    this.items.set(id, next);
+    if (patch.status !== undefined && patch.status !== item.status) {
+      this.emit(now, { kind: 'status', collection: this.name, item: next, previous: item.status });
+    } else {
+      this.emit(now, { kind: 'upserted', collection: this.name, item: next });
+    }
+    return true;
+  }
+
+  remove(id: string, now: number): boolean {
+    if (!this.items.delete(id)) return false;
+    this.emit(now, { kind: 'removed', collection: this.name, id });
+    return true;
+  }
+}
+
+export class LiveState<D extends LiveEntity = LiveEntity, K extends LiveEntity = LiveEntity> {
   private readonly listeners = new Set<ChangeListener>();
   private updatedAt: number;
+  readonly hosts: Collection<HostState>;
+  readonly dockerHosts: Collection<D>;
+  readonly kubernetesClusters: Collection<K>;
 
   constructor(now: number) {
     this.updatedAt = now;
+    const emit = (at: number, change: StateChange) => this.touch(at, change);
+    this.hosts = new Collection<HostState>('hosts', emit);
+    this.dockerHosts = new Collection<D>('dockerHosts', emit);
+    this.kubernetesClusters = new Collection<K>('kubernetesClusters', emit);
   }
 
   get lastUpdate(): number {
@@ -24,34 +86,6 @@ export class LiveState {
   onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  getHost(id: string): HostState | undefined {
-    return this.hosts.get(id);
-  }
-
-  listHosts(): HostState[] {
-    return [...this.hosts.values()];
-  }
-
-  upsertHost(host: HostState, now: number): void {
-    this.hosts.set(host.id, host);
-    this.touch(now, { kind: 'host-upserted', host });
-  }
-
-  setHostStatus(id: string, status: HostStatus, now: number): void {
-    const host = this.hosts.get(id);
-    if (!host || host.status === status) return;
-    const previous = host.status;
-    const next = { ...host, status };
-    this.hosts.set(id, next);
-    this.touch(now, { kind: 'host-status', host: next, previous });
-  }
-
-  removeHost(id: string, now: number): boolean {
-    if (!this.hosts.delete(id)) return false;
-    this.touch(now, { kind: 'host-removed', id });
-    return true;
   }
 
   private touch(now: number, change: StateChange): void {

@@ -4,7 +4,7 @@ import { hostToResource } from './host-resource.ts';
 import type { LiveState } from './live-state.ts';
 
 export function allResources(state: LiveState, metadata: Record<string, HostMetadata>): Resource[] {
-  return state.listHosts().map((h) => hostToResource(h, metadata[h.id]));
+  return state.hosts.list().map((h) => hostToResource(h, metadata[h.id]));
 }
 
 export interface StateContext {
@@ -17,7 +17,7 @@ export interface StateContext {
 }
 
 export function projectState(ctx: StateContext): StateResponse {
-  const hosts = ctx.state.listHosts().sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const hosts = ctx.state.hosts.list().sort((a, b) => a.displayName.localeCompare(b.displayName));
   const resources = allResources(ctx.state, ctx.metadata);
   return {
     nodes: [],

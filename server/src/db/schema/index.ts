@@ -1,5 +1,6 @@
 // Every table of the store, for drizzle-kit and the client.
+export { agentSettings } from './agent-settings.ts';
 export { apiTokens } from './api-tokens.ts';
 export { hostIdentities } from './host-identities.ts';
-export { hostMetadata } from './host-metadata.ts';
-export { removedHosts } from './removed-hosts.ts';
+export { removedAgents } from './removed-agents.ts';
+export { resourceMetadata } from './resource-metadata.ts';

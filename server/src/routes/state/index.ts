@@ -10,8 +10,8 @@ export function stateRoutes(deps: AppDeps): RouteSpec[] {
       return c.json(
         projectState({
           state: deps.state,
-          metadata: deps.metadata.all(),
-          removedHosts: deps.identities.listRemoved(now),
+          metadata: deps.metadata.all('host'),
+          removedHosts: deps.blocks.list('host', now),
           now,
           startedAt: deps.startedAt,
           version: deps.version.version,

@@ -21,13 +21,13 @@ export class HostAgents {
   lookup(query: { id?: string; hostname?: string }): HostState | undefined {
     const { state } = this.deps;
     if (query.id) {
-      const byId = state.getHost(query.id) ?? state.listHosts().find((h) => h.agentId === query.id);
+      const byId = state.hosts.get(query.id) ?? state.hosts.list().find((h) => h.agentId === query.id);
       if (byId) return byId;
     }
     if (query.hostname) {
       const name = query.hostname.toLowerCase();
-      return state
-        .listHosts()
+      return state.hosts
+        .list()
         .find((h) => h.hostname.toLowerCase() === name || h.displayName.toLowerCase() === name);
     }
     return undefined;
@@ -36,17 +36,17 @@ export class HostAgents {
   /** Removes the host from the state and blocks its identity for 24 h; false when unknown. */
   async remove(hostId: string): Promise<boolean> {
     const { state, identities, clock } = this.deps;
-    const host = state.getHost(hostId);
+    const host = state.hosts.get(hostId);
     if (!host && !identities.knows(hostId)) return false;
     const now = clock.now();
     await identities.remove(hostId, host?.hostname ?? hostId, now);
     this.ingestor.forget(hostId);
-    state.removeHost(hostId, now);
+    state.hosts.remove(hostId, now);
     return true;
   }
 
   allowReenroll(hostId: string): Promise<boolean> {
-    return this.deps.identities.allowReenroll(hostId);
+    return this.deps.blocks.allow('host', hostId);
   }
 
   /** Marks hosts offline once they miss clamp(interval × 6, 60 s, 10 min). Returns how many flipped. */
@@ -54,10 +54,10 @@ export class HostAgents {
     const { state, clock } = this.deps;
     const now = clock.now();
     let flipped = 0;
-    for (const host of state.listHosts()) {
+    for (const host of state.hosts.list()) {
       if (host.status !== 'online') continue;
       if (now - Date.parse(host.lastSeen) > hostOfflineAfterMs(host.intervalSeconds)) {
-        state.setHostStatus(host.id, 'offline', now);
+        state.hosts.patch(host.id, { status: 'offline' }, now);
         flipped++;
       }
     }

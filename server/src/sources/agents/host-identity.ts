@@ -1,12 +1,10 @@
 // Resolves which host a report belongs to: machine identity, clone forking, rename healing and removal blocks.
 import { createHash } from 'node:crypto';
-import type { HostReport, RemovedHost } from '@pulse/shared';
+import type { HostReport } from '@pulse/shared';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { hostIdentities, removedHosts } from '../../db/schema/index.ts';
-import { ApiError } from '../../http/errors.ts';
-
-export const REENROLL_BLOCK_MS = 24 * 60 * 60 * 1000;
+import { hostIdentities } from '../../db/schema/index.ts';
+import type { RemovalBlocks } from './removal-blocks.ts';
 
 interface IdentityRow {
   hostId: string;
@@ -62,18 +60,17 @@ function forkId(base: string, tokenId: string | undefined, hostname: string): st
 
 export class HostIdentityRegistry {
   private readonly identities = new Map<string, IdentityRow>();
-  private readonly removed = new Map<string, { hostname: string; removedAt: number }>();
-
   private readonly db: Db;
+  private readonly blocks: RemovalBlocks;
 
-  private constructor(db: Db) {
+  private constructor(db: Db, blocks: RemovalBlocks) {
     this.db = db;
+    this.blocks = blocks;
   }
 
-  static async load(db: Db): Promise<HostIdentityRegistry> {
-    const reg = new HostIdentityRegistry(db);
+  static async load(db: Db, blocks: RemovalBlocks): Promise<HostIdentityRegistry> {
+    const reg = new HostIdentityRegistry(db, blocks);
     for (const row of await db.select().from(hostIdentities)) reg.identities.set(row.hostId, row);
-    for (const row of await db.select().from(removedHosts)) reg.removed.set(row.hostId, row);
     return reg;
   }
 
@@ -96,26 +93,9 @@ export class HostIdentityRegistry {
         resolution = { hostId: fork, forkedFrom: base };
       }
     }
-    await this.checkRemoval(resolution.hostId, input.tokenCreatedAt, now);
+    await this.blocks.check('host', resolution.hostId, input.tokenCreatedAt, now);
     await this.bind(resolution.hostId, report, hostname, tokenId, now);
     return resolution;
-  }
-
-  private async checkRemoval(hostId: string, tokenCreatedAt: number | undefined, now: number): Promise<void> {
-    const block = this.removed.get(hostId);
-    if (!block) return;
-    const expired = now - block.removedAt >= REENROLL_BLOCK_MS;
-    const freshToken = tokenCreatedAt !== undefined && tokenCreatedAt > block.removedAt;
-    if (expired || freshToken) {
-      await this.allowReenroll(hostId);
-      return;
-    }
-    const until = new Date(block.removedAt + REENROLL_BLOCK_MS).toISOString();
-    throw new ApiError(
-      'reenroll_blocked',
-      `Host '${hostId}' was removed at ${new Date(block.removedAt).toISOString()}; its reports are refused until ${until}. Allow it with POST /api/agents/host/${hostId}/allow-reenroll or report with a token created after the removal`,
-      { hostId, blockedUntil: until },
-    );
   }
 
   private async bind(
@@ -148,28 +128,10 @@ export class HostIdentityRegistry {
   async remove(hostId: string, hostname: string, now: number): Promise<void> {
     await this.db.delete(hostIdentities).where(eq(hostIdentities.hostId, hostId));
     this.identities.delete(hostId);
-    const row = { hostId, hostname, removedAt: now };
-    await this.db
-      .insert(removedHosts)
-      .values(row)
-      .onConflictDoUpdate({ target: removedHosts.hostId, set: row });
-    this.removed.set(hostId, row);
-  }
-
-  async allowReenroll(hostId: string): Promise<boolean> {
-    if (!this.removed.has(hostId)) return false;
-    await this.db.delete(removedHosts).where(eq(removedHosts.hostId, hostId));
-    this.removed.delete(hostId);
-    return true;
+    await this.blocks.add('host', hostId, hostname, now);
   }
 
   knows(hostId: string): boolean {
     return this.identities.has(hostId);
-  }
-
-  listRemoved(now: number): RemovedHost[] {
-    return [...this.removed.entries()]
-      .filter(([, r]) => now - r.removedAt < REENROLL_BLOCK_MS)
-      .map(([id, r]) => ({ id, hostname: r.hostname, removedAt: new Date(r.removedAt).toISOString() }));
   }
 }

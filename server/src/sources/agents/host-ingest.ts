@@ -6,6 +6,7 @@ import type { LiveState } from '../../state/live-state.ts';
 import { type CounterSample, ratesBetween, sampleCounters } from './counter-rates.ts';
 import { hostFromReport } from './host-from-report.ts';
 import type { HostIdentityRegistry } from './host-identity.ts';
+import type { RemovalBlocks } from './removal-blocks.ts';
 
 /** Go marshals an unset time.Time as year 1; the agent means "now". */
 const GO_ZERO_TIME_MS = Date.UTC(1, 0, 1);
@@ -13,6 +14,7 @@ const GO_ZERO_TIME_MS = Date.UTC(1, 0, 1);
 export interface HostAgentsDeps {
   state: LiveState;
   identities: HostIdentityRegistry;
+  blocks: RemovalBlocks;
   clock: Clock;
   serverVersion: string;
 }
@@ -64,7 +66,7 @@ export class HostIngest {
       tokenId: token?.id,
       tokenCreatedAt: token?.createdAt,
       now,
-      isOnline: (id) => state.getHost(id)?.status === 'online',
+      isOnline: (id) => state.hosts.get(id)?.status === 'online',
     });
     const { hostId } = resolution;
     const agentId = resolution.forkedFrom ? hostId : report.agent.id || hostId;
@@ -93,10 +95,10 @@ export class HostIngest {
       nowIso,
       reportedAtIso: new Date(reportedAt).toISOString(),
       rates: ratesBetween(prev?.counters, counters),
-      identityConflict: conflictFor(resolution.forkedFrom, state.getHost(hostId), report, state, nowIso),
+      identityConflict: conflictFor(resolution.forkedFrom, state.hosts.get(hostId), report, state, nowIso),
     });
     this.perHost.set(hostId, { counters, reportedAt, position });
-    state.upsertHost(host, now);
+    state.hosts.upsert(host, now);
     return { ...result, applied: true };
   }
 
@@ -120,7 +122,7 @@ function conflictFor(
   nowIso: string,
 ): HostState['identityConflict'] {
   if (!forkedFrom) return undefined;
-  const original = state.getHost(forkedFrom);
+  const original = state.hosts.get(forkedFrom);
   const hostnames = [...new Set([original?.hostname, report.host.hostname.trim()])].filter(
     (h): h is string => typeof h === 'string',
   );

@@ -34,16 +34,18 @@ describe('online → offline', () => {
 
     clock.advance(180_000);
     expect(h.deps.hostAgents.sweep()).toBe(0);
-    expect(h.deps.state.getHost(id)?.status).toBe('online');
+    expect(h.deps.state.hosts.get(id)?.status).toBe('online');
 
     clock.advance(1);
     expect(h.deps.hostAgents.sweep()).toBe(1);
-    expect(h.deps.state.getHost(id)?.status).toBe('offline');
-    expect(changes).toEqual([expect.objectContaining({ kind: 'host-status', previous: 'online' })]);
+    expect(h.deps.state.hosts.get(id)?.status).toBe('offline');
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: 'status', collection: 'hosts', previous: 'online' }),
+    ]);
     expect(h.deps.hostAgents.sweep()).toBe(0);
 
     await reportWithInterval(30);
-    expect(h.deps.state.getHost(id)?.status).toBe('online');
+    expect(h.deps.state.hosts.get(id)?.status).toBe('online');
   });
 
   it('gives short-interval agents the 60 s floor and long ones the 10 min cap', async () => {
@@ -51,11 +53,11 @@ describe('online → offline', () => {
     const slow = await reportWithInterval(3_600);
     clock.advance(60_001);
     h.deps.hostAgents.sweep();
-    expect(h.deps.state.getHost(fast)?.status).toBe('offline');
-    expect(h.deps.state.getHost(slow)?.status).toBe('online');
+    expect(h.deps.state.hosts.get(fast)?.status).toBe('offline');
+    expect(h.deps.state.hosts.get(slow)?.status).toBe('online');
     clock.advance(540_000);
     h.deps.hostAgents.sweep();
-    expect(h.deps.state.getHost(slow)?.status).toBe('offline');
+    expect(h.deps.state.hosts.get(slow)?.status).toBe('offline');
   });
 
   it('shows offline hosts as offline resources', async () => {

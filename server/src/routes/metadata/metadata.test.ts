@@ -14,7 +14,7 @@ import {
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { hostMetadata } from '../../db/schema/index.ts';
+import { resourceMetadata } from '../../db/schema/index.ts';
 import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
 
 async function expectError(res: Response, status: number, code: string): Promise<ErrorEnvelope> {
@@ -32,7 +32,7 @@ const BASE = '/api/hosts/metadata';
 async function metadataRows(dataDir: string) {
   const client = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
   try {
-    return await drizzle(client).select().from(hostMetadata);
+    return await drizzle(client).select().from(resourceMetadata);
   } finally {
     client.close();
   }
@@ -97,7 +97,8 @@ describe('host metadata', () => {
 
     expect(await metadataRows(h.dataDir)).toEqual([
       {
-        hostId: 'nas-1',
+        kind: 'host',
+        id: 'nas-1',
         customUrl: input.customUrl,
         description: input.description,
         tags: ['storage', 'home'],
@@ -250,6 +251,36 @@ describe('host metadata persistence', () => {
       expect(MetadataMap.parse(await (await call.get(BASE)).json())).toEqual({ 'pve-1': stored });
     } finally {
       second.close();
+    }
+  });
+});
+
+describe('Docker host and container metadata', () => {
+  it('keeps each kind apart under its own path', async () => {
+    const h = await makeHarness();
+    try {
+      const token = await h.token(['monitoring:read', 'monitoring:write']);
+      const put = (path: string, tags: string[]) =>
+        h.app.request(path, {
+          method: 'PUT',
+          headers: { 'X-API-Token': token, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ tags }),
+        });
+      expect((await put('/api/docker/hosts/metadata/same-id', ['docker-host'])).status).toBe(200);
+      expect((await put('/api/docker/metadata/same-id', ['container'])).status).toBe(200);
+      const get = async (path: string) =>
+        HostMetadata.parse(await (await h.app.request(path, { headers: { 'X-API-Token': token } })).json());
+      expect((await get('/api/docker/hosts/metadata/same-id')).tags).toEqual(['docker-host']);
+      expect((await get('/api/docker/metadata/same-id')).tags).toEqual(['container']);
+      expect((await get('/api/hosts/metadata/same-id')).tags).toEqual([]);
+      const del = await h.app.request('/api/docker/metadata/same-id', {
+        method: 'DELETE',
+        headers: { 'X-API-Token': token },
+      });
+      expect(del.status).toBe(204);
+      expect((await get('/api/docker/hosts/metadata/same-id')).tags).toEqual(['docker-host']);
+    } finally {
+      h.close();
     }
   });
 });

@@ -1,0 +1,2 @@
+DROP TABLE `host_metadata`;--> statement-breakpoint
+DROP TABLE `removed_hosts`;
