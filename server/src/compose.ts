@@ -6,8 +6,11 @@ import type { AppDeps } from './deps.ts';
 import { MetadataStore } from './metadata/metadata-store.ts';
 import { SetupToken } from './security/setup-token.ts';
 import { TokenStore } from './security/tokens.ts';
+import { AgentSettingsStore } from './sources/agents/agent-settings.ts';
+import { DockerAgents } from './sources/agents/docker-agents.ts';
 import { HostAgents } from './sources/agents/host-agents.ts';
 import { HostIdentityRegistry } from './sources/agents/host-identity.ts';
+import { KubernetesAgents } from './sources/agents/kubernetes-agents.ts';
 import { RemovalBlocks } from './sources/agents/removal-blocks.ts';
 import { LiveState } from './state/live-state.ts';
 
@@ -29,6 +32,8 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
   });
   const state = new LiveState(clock.now());
   const blocks = await RemovalBlocks.load(db);
+  const settings = await AgentSettingsStore.load(db);
+  const fleetDeps = { blocks, settings, clock };
   const identities = await HostIdentityRegistry.load(db, blocks);
   return {
     log,
@@ -40,6 +45,8 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
     state,
     identities,
     blocks,
+    dockerAgents: new DockerAgents(state.dockerHosts, fleetDeps),
+    kubernetesAgents: new KubernetesAgents(state.kubernetesClusters, fleetDeps),
     hostAgents: new HostAgents({ state, identities, blocks, clock, serverVersion: input.version.version }),
     metadata: await MetadataStore.load(db, clock),
   };

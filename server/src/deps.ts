@@ -4,8 +4,10 @@ import type { Clock } from './clock.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
 import type { SetupToken } from './security/setup-token.ts';
 import type { TokenStore } from './security/tokens.ts';
+import type { DockerAgents } from './sources/agents/docker-agents.ts';
 import type { HostAgents } from './sources/agents/host-agents.ts';
 import type { HostIdentityRegistry } from './sources/agents/host-identity.ts';
+import type { KubernetesAgents } from './sources/agents/kubernetes-agents.ts';
 import type { RemovalBlocks } from './sources/agents/removal-blocks.ts';
 import type { LiveState } from './state/live-state.ts';
 
@@ -21,4 +23,6 @@ export interface AppDeps {
   hostAgents: HostAgents;
   metadata: MetadataStore;
   blocks: RemovalBlocks;
+  dockerAgents: DockerAgents;
+  kubernetesAgents: KubernetesAgents;
 }

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   });
   const app = createApp(deps);
 
-  const sweep = setInterval(() => deps.hostAgents.sweep(), LIVENESS_SWEEP_MS);
+  const sweep = setInterval(() => {
+    deps.hostAgents.sweep();
+    deps.dockerAgents.fleet.sweep();
+    deps.kubernetesAgents.fleet.sweep();
+  }, LIVENESS_SWEEP_MS);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.bindAddress }, (info) => {
     log.info('pulse server listening', {
       address: info.address,

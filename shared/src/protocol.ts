@@ -26,8 +26,20 @@ export const LIMITS = {
 
 export const HOST_DEFAULT_INTERVAL_SECONDS = 30;
 
+/** Docker hosts and Kubernetes clusters are offline after clamp(interval × 4, 30 s, 10 min). */
+export function containerAgentOfflineAfterMs(intervalSeconds: number | undefined): number {
+  const interval = intervalSeconds && intervalSeconds > 0 ? intervalSeconds : HOST_DEFAULT_INTERVAL_SECONDS;
+  return Math.min(Math.max(interval * 4 * 1000, 30_000), 600_000);
+}
+
 /** A host agent is offline after clamp(interval × 6, 60 s, 10 min) without a report. */
 export function hostOfflineAfterMs(intervalSeconds: number | undefined): number {
   const interval = intervalSeconds && intervalSeconds > 0 ? intervalSeconds : HOST_DEFAULT_INTERVAL_SECONDS;
   return Math.min(Math.max(interval * 6 * 1000, 60_000), 600_000);
 }
+
+/** Docker and Kubernetes reports: 2 MiB on the wire, 10 MiB decoded. */
+export const CONTAINER_REPORT_LIMITS = {
+  wireBytes: 2 * 1024 * 1024,
+  decodedBytes: 10 * 1024 * 1024,
+} as const;

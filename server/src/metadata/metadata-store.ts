@@ -60,6 +60,19 @@ export class MetadataStore {
     return this.map(kind).get(id);
   }
 
+  /** Everything the resource projections need, in one call. */
+  forResources(): {
+    agentHosts: Record<string, HostMetadata>;
+    hosts: Record<string, HostMetadata>;
+    containers: Record<string, HostMetadata>;
+  } {
+    return {
+      agentHosts: this.all('host'),
+      hosts: this.all('docker-host'),
+      containers: this.all('docker-container'),
+    };
+  }
+
   /** The stored record, or an empty one: a resource without metadata is not an error. */
   get(kind: MetadataKind, id: string): HostMetadata {
     return this.map(kind).get(id) ?? empty(id);

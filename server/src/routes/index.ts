@@ -1,5 +1,6 @@
 // The whole API route table: createApp mounts it and the scope tests walk it.
 import type { AppDeps } from '../deps.ts';
+import { containerAgentRoutes } from './agents/containers.ts';
 import { hostAgentRoutes } from './agents/host.ts';
 import { allMetadataRoutes } from './metadata/index.ts';
 import { resourceRoutes } from './resources/index.ts';
@@ -13,6 +14,7 @@ export function apiRoutes(deps: AppDeps): RouteSpec[] {
     ...systemRoutes(deps),
     ...tokenRoutes(deps),
     ...hostAgentRoutes(deps),
+    ...containerAgentRoutes(deps),
     ...stateRoutes(deps),
     ...resourceRoutes(deps),
     ...allMetadataRoutes(deps),

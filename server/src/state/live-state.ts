@@ -1,5 +1,5 @@
 // The single in-memory owner of what is true now, with a change feed. No timers, no I/O.
-import type { HostState } from '@pulse/shared';
+import type { DockerHostState, HostState, KubernetesClusterState } from '@pulse/shared';
 
 export interface LiveEntity {
   id: string;
@@ -64,19 +64,19 @@ export class Collection<T extends LiveEntity> {
   }
 }
 
-export class LiveState<D extends LiveEntity = LiveEntity, K extends LiveEntity = LiveEntity> {
+export class LiveState {
   private readonly listeners = new Set<ChangeListener>();
   private updatedAt: number;
   readonly hosts: Collection<HostState>;
-  readonly dockerHosts: Collection<D>;
-  readonly kubernetesClusters: Collection<K>;
+  readonly dockerHosts: Collection<DockerHostState>;
+  readonly kubernetesClusters: Collection<KubernetesClusterState>;
 
   constructor(now: number) {
     this.updatedAt = now;
     const emit = (at: number, change: StateChange) => this.touch(at, change);
     this.hosts = new Collection<HostState>('hosts', emit);
-    this.dockerHosts = new Collection<D>('dockerHosts', emit);
-    this.kubernetesClusters = new Collection<K>('kubernetesClusters', emit);
+    this.dockerHosts = new Collection<DockerHostState>('dockerHosts', emit);
+    this.kubernetesClusters = new Collection<KubernetesClusterState>('kubernetesClusters', emit);
   }
 
   get lastUpdate(): number {

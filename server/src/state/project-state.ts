@@ -1,34 +1,59 @@
 // GET /api/state and the resource list: read-only projections of the live state.
 import type { HostMetadata, Resource, StateResponse } from '@pulse/shared';
+import { type DockerMetadata, dockerResources } from './docker-resources.ts';
 import { hostToResource } from './host-resource.ts';
+import { kubernetesResources } from './kubernetes-resources.ts';
 import type { LiveState } from './live-state.ts';
 
-export function allResources(state: LiveState, metadata: Record<string, HostMetadata>): Resource[] {
-  return state.hosts.list().map((h) => hostToResource(h, metadata[h.id]));
+export interface ResourceMetadata extends DockerMetadata {
+  agentHosts: Record<string, HostMetadata>;
+}
+
+export function allResources(state: LiveState, meta: ResourceMetadata): Resource[] {
+  const hosts = state.hosts
+    .list()
+    .map((h) => ({ host: h, resource: hostToResource(h, meta.agentHosts[h.id]) }));
+  const byMachine = new Map(hosts.filter((x) => x.host.machineId).map((x) => [x.host.machineId, x.resource]));
+  const out = hosts.map((x) => x.resource);
+  for (const d of state.dockerHosts.list()) {
+    if (d.hidden) continue;
+    const { host, children } = dockerResources(d, meta, d.machineId ? byMachine.get(d.machineId) : undefined);
+    if (host) out.push(host);
+    out.push(...children);
+  }
+  for (const c of state.kubernetesClusters.list()) {
+    if (!c.hidden) out.push(...kubernetesResources(c));
+  }
+  return out;
 }
 
 export interface StateContext {
   state: LiveState;
-  metadata: Record<string, HostMetadata>;
-  removedHosts: StateResponse['removedHostAgents'];
+  metadata: ResourceMetadata;
+  removed: Pick<StateResponse, 'removedHostAgents' | 'removedDockerHosts' | 'removedKubernetesClusters'>;
   now: number;
   startedAt: number;
   version: string;
 }
 
+const byName = <T extends { displayName: string }>(a: T, b: T) => a.displayName.localeCompare(b.displayName);
+
 export function projectState(ctx: StateContext): StateResponse {
-  const hosts = ctx.state.hosts.list().sort((a, b) => a.displayName.localeCompare(b.displayName));
-  const resources = allResources(ctx.state, ctx.metadata);
+  const { state } = ctx;
+  const hosts = state.hosts.list().sort(byName);
+  const dockerHosts = state.dockerHosts.list().sort(byName);
+  const kubernetesClusters = state.kubernetesClusters.list().sort(byName);
+  const resources = allResources(state, ctx.metadata);
   return {
     nodes: [],
     vms: [],
     containers: [],
-    dockerHosts: [],
-    removedDockerHosts: [],
-    kubernetesClusters: [],
-    removedKubernetesClusters: [],
+    dockerHosts,
+    removedDockerHosts: ctx.removed.removedDockerHosts,
+    kubernetesClusters,
+    removedKubernetesClusters: ctx.removed.removedKubernetesClusters,
     hosts,
-    removedHostAgents: ctx.removedHosts,
+    removedHostAgents: ctx.removed.removedHostAgents,
     storage: [],
     cephClusters: [],
     physicalDisks: [],
@@ -47,11 +72,13 @@ export function projectState(ctx: StateContext): StateResponse {
       uptime: Math.floor((ctx.now - ctx.startedAt) / 1000),
       version: ctx.version,
       hosts: hosts.length,
+      dockerHosts: dockerHosts.length,
+      kubernetesClusters: kubernetesClusters.length,
       resources: resources.length,
     },
     activeAlerts: [],
     recentlyResolved: [],
-    lastUpdate: new Date(ctx.state.lastUpdate).toISOString(),
+    lastUpdate: new Date(state.lastUpdate).toISOString(),
     temperatureMonitoringEnabled: true,
     resources,
   };

@@ -75,6 +75,33 @@ export const AgentFacet = z.object({
   tokenHint: z.string().optional(),
 });
 
+export const DockerFacet = z.object({
+  hostId: z.string(),
+  runtime: z.string().optional(),
+  runtimeVersion: z.string().optional(),
+  containerCount: z.number().optional(),
+  /** Containers only. */
+  containerId: z.string().optional(),
+  image: z.string().optional(),
+  state: z.string().optional(),
+  health: z.string().optional(),
+  restartCount: z.number().optional(),
+  exitCode: z.number().optional(),
+});
+
+export const KubernetesFacet = z.object({
+  clusterId: z.string(),
+  clusterName: z.string(),
+  namespace: z.string().optional(),
+  nodeName: z.string().optional(),
+  phase: z.string().optional(),
+  reason: z.string().optional(),
+  restarts: z.number().optional(),
+  desiredReplicas: z.number().optional(),
+  readyReplicas: z.number().optional(),
+  version: z.string().optional(),
+});
+
 export const Resource = z.object({
   id: z.string(),
   type: ResourceType,
@@ -93,6 +120,8 @@ export const Resource = z.object({
   parentId: z.string().optional(),
   metricsTarget: z.object({ resourceType: z.string(), resourceId: z.string() }),
   agent: AgentFacet.optional(),
+  docker: DockerFacet.optional(),
+  kubernetes: KubernetesFacet.optional(),
 });
 export type Resource = z.infer<typeof Resource>;
 

@@ -1,6 +1,8 @@
 // GET /api/state: the seeds' collections (empty until their source exists) plus unified resources.
 import { z } from 'zod';
+import { DockerHostState } from './docker-state.ts';
 import { HostState, RemovedHost } from './host-state.ts';
+import { KubernetesClusterState } from './kubernetes-state.ts';
 import { Resource } from './resource.ts';
 
 /** Collections whose sources arrive in later work; typed loosely until then, but never null. */
@@ -11,6 +13,8 @@ export const StateStats = z.object({
   uptime: z.number(),
   version: z.string(),
   hosts: z.number(),
+  dockerHosts: z.number(),
+  kubernetesClusters: z.number(),
   resources: z.number(),
 });
 
@@ -18,10 +22,10 @@ export const StateResponse = z.object({
   nodes: pending,
   vms: pending,
   containers: pending,
-  dockerHosts: pending,
-  removedDockerHosts: pending,
-  kubernetesClusters: pending,
-  removedKubernetesClusters: pending,
+  dockerHosts: z.array(DockerHostState),
+  removedDockerHosts: z.array(RemovedHost),
+  kubernetesClusters: z.array(KubernetesClusterState),
+  removedKubernetesClusters: z.array(RemovedHost),
   hosts: z.array(HostState),
   removedHostAgents: z.array(RemovedHost),
   storage: pending,

@@ -8,7 +8,7 @@ import { queryResources, resourceStats } from '../../state/resource-query.ts';
 import { pathParam, type RouteSpec, route } from '../route.ts';
 
 export function resourceRoutes({ state, metadata }: AppDeps): RouteSpec[] {
-  const resources = () => allResources(state, metadata.all('host'));
+  const resources = () => allResources(state, metadata.forResources());
   return [
     route('GET', '/api/resources', 'monitoring:read', (c) =>
       c.json(queryResources(resources(), parseQuery(ResourceQuery, c.req.query()))),

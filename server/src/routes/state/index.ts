@@ -10,8 +10,12 @@ export function stateRoutes(deps: AppDeps): RouteSpec[] {
       return c.json(
         projectState({
           state: deps.state,
-          metadata: deps.metadata.all('host'),
-          removedHosts: deps.blocks.list('host', now),
+          metadata: deps.metadata.forResources(),
+          removed: {
+            removedHostAgents: deps.blocks.list('host', now),
+            removedDockerHosts: deps.blocks.list('docker', now),
+            removedKubernetesClusters: deps.blocks.list('kubernetes', now),
+          },
           now,
           startedAt: deps.startedAt,
           version: deps.version.version,

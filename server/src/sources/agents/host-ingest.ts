@@ -7,9 +7,7 @@ import { type CounterSample, ratesBetween, sampleCounters } from './counter-rate
 import { hostFromReport } from './host-from-report.ts';
 import type { HostIdentityRegistry } from './host-identity.ts';
 import type { RemovalBlocks } from './removal-blocks.ts';
-
-/** Go marshals an unset time.Time as year 1; the agent means "now". */
-const GO_ZERO_TIME_MS = Date.UTC(1, 0, 1);
+import { reportTime } from './report-time.ts';
 
 export interface HostAgentsDeps {
   state: LiveState;
@@ -80,8 +78,7 @@ export class HostIngest {
       serverVersion: this.deps.serverVersion,
     };
 
-    const stamped = Date.parse(report.timestamp);
-    const reportedAt = Number.isFinite(stamped) && stamped > GO_ZERO_TIME_MS ? stamped : now;
+    const reportedAt = reportTime(report.timestamp, now);
     const prev = this.perHost.get(hostId);
     const position = parseSequenceId(report.sequenceId);
     if (prev && isStale(prev, position, reportedAt)) return { ...result, applied: false };

@@ -1,0 +1,104 @@
+import { KubernetesReportResponse, ResourceListResponse, StateResponse } from '@pulse/shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { kubernetesReport } from '../../testing/container-reports.ts';
+import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
+import { errorOf, postReport } from '../../testing/reports.ts';
+
+const PATH = '/api/agents/kubernetes/report';
+let h: Harness;
+let clock: FakeClock;
+let agent: string;
+let admin: string;
+
+beforeEach(async () => {
+  clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
+  h = await makeHarness({ clock });
+  agent = await h.token(['kubernetes:report'], 'k8s-agent');
+  admin = await h.token(['*'], 'admin');
+});
+afterEach(() => h.close());
+
+const post = (body: unknown) => postReport(h.app, agent, body, { path: PATH, gzip: true });
+const get = async (path: string) => h.app.request(path, { headers: { 'X-API-Token': admin } });
+
+describe('POST /api/agents/kubernetes/report', () => {
+  it('stores the cluster and projects nodes, problem pods and deployments as resources', async () => {
+    const report = kubernetesReport();
+    const res = await post(report);
+    expect(res.status).toBe(200);
+    expect(KubernetesReportResponse.parse(await res.json())).toMatchObject({
+      success: true,
+      clusterId: report.cluster.id,
+      nodes: 3,
+      pods: 3,
+      deployments: 2,
+    });
+    const s = StateResponse.parse(await (await get('/api/state')).json());
+    expect(s.kubernetesClusters.map((c) => [c.name, c.status, c.nodes.length, c.pods.length])).toEqual([
+      ['homelab', 'online', 3, 3],
+    ]);
+
+    const list = ResourceListResponse.parse(
+      await (await get('/api/resources?source=kubernetes&limit=100')).json(),
+    );
+    const status = Object.fromEntries(list.data.map((r) => [`${r.type}:${r.name}`, r.status]));
+    expect(status).toMatchObject({
+      'k8s-cluster:homelab': 'warning',
+      'k8s-node:kube-cp-1': 'online',
+      'k8s-node:kube-w-2': 'offline',
+      'pod:prometheus-server-0': 'warning',
+      'pod:nightly-backup-29120340-8hz7m': 'offline',
+      'k8s-deployment:coredns': 'online',
+    });
+    const cluster = list.data.find((r) => r.type === 'k8s-cluster');
+    expect(list.data.filter((r) => r.type !== 'k8s-cluster').every((r) => r.parentId === cluster?.id)).toBe(
+      true,
+    );
+    expect(list.aggregations.byType).toEqual({
+      'k8s-cluster': 1,
+      'k8s-node': 3,
+      pod: 3,
+      'k8s-deployment': 2,
+    });
+  });
+
+  it('refuses a report without cluster.id, naming it, and stores nothing', async () => {
+    const r = kubernetesReport() as unknown as { cluster: { id?: string } };
+    delete r.cluster.id;
+    const res = await post(r);
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).error).toContain('cluster.id');
+    expect(StateResponse.parse(await (await get('/api/state')).json()).kubernetesClusters).toEqual([]);
+  });
+
+  it('marks the cluster offline and its children unknown when it stops reporting', async () => {
+    await post(kubernetesReport());
+    clock.advance(121_000);
+    h.deps.kubernetesAgents.fleet.sweep();
+    const list = ResourceListResponse.parse(
+      await (await get('/api/resources?source=kubernetes&limit=100')).json(),
+    );
+    expect(list.data.find((r) => r.type === 'k8s-cluster')?.status).toBe('offline');
+    expect(list.data.filter((r) => r.type !== 'k8s-cluster').every((r) => r.status === 'unknown')).toBe(true);
+  });
+
+  it('removes a cluster with force and blocks it until re-enrolment is allowed', async () => {
+    const report = kubernetesReport();
+    await post(report);
+    const id = report.cluster.id;
+    const del = await h.app.request(`/api/agents/kubernetes/clusters/${id}?force=true`, {
+      method: 'DELETE',
+      headers: { 'X-API-Token': admin },
+    });
+    expect(del.status).toBe(200);
+    const blocked = await post(report);
+    expect(blocked.status).toBe(403);
+    expect((await errorOf(blocked)).error).toContain(`/api/agents/kubernetes/clusters/${id}/allow-reenroll`);
+    const allow = await h.app.request(`/api/agents/kubernetes/clusters/${id}/allow-reenroll`, {
+      method: 'POST',
+      headers: { 'X-API-Token': admin },
+    });
+    expect(allow.status).toBe(200);
+    expect((await post(report)).status).toBe(200);
+  });
+});
