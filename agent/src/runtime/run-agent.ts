@@ -1,30 +1,19 @@
-// Wires config, identity, the host collector, delivery and the health server into one running agent.
+// Wires config, identity, the enabled modules, delivery and the health server into one running agent.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { HostReport, HostReportResponse, type Logger, PATHS } from '@pulse/shared';
-import { createHostCollector } from '../collectors/host/collect.ts';
+import type { Logger } from '@pulse/shared';
 import type { AgentConfig } from '../config/agent-config.ts';
-import { machineId, persistAgentId, resolveAgentId } from '../config/identity.ts';
-import { buildHostReport, type ReportIdentity, SequenceCounter } from '../report/host-report.ts';
+import { machineId, resolveAgentId } from '../config/identity.ts';
+import type { ReportIdentity } from '../report/host-report.ts';
 import { PulseClient } from '../transport/client.ts';
-import { Delivery } from '../transport/delivery.ts';
-import { ReportBuffer } from '../transport/report-buffer.ts';
 import { AGENT_VERSION } from '../version.ts';
 import { type HealthSnapshot, startHealthServer } from './health-server.ts';
+import { hostSource } from './host-source.ts';
 import { ModuleRegistry } from './module-status.ts';
-import { runEvery } from './scheduler.ts';
+import { Reporter, type ReportSource } from './reporter.ts';
 
-export const BUFFER_FILE = 'report-buffer.json';
-
-function isHostReport(v: unknown): v is HostReport {
-  return HostReport.safeParse(v).success;
-}
-
-/** Runs until the signal aborts (or once, for --once / --dry-run). Returns the process exit code. */
-export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal): Promise<number> {
-  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+async function agentIdentity(config: AgentConfig): Promise<ReportIdentity> {
   const mid = await machineId();
-  const identity: ReportIdentity = {
+  return {
     agentId: resolveAgentId({
       flag: config.agentId,
       file: config.agentIdFile,
@@ -38,33 +27,20 @@ export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSi
     tags: config.tags,
     diskExclude: config.diskExclude,
   };
+}
 
+/** Runs until the signal aborts (or once, for --once / --dry-run). Returns the process exit code. */
+export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal): Promise<number> {
+  mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
+  const identity = await agentIdentity(config);
   const modules = new ModuleRegistry();
+  const sources: Array<ReportSource<unknown>> = [];
   modules.set('host', { enabled: config.enableHost, state: config.enableHost ? 'starting' : 'disabled' });
-  // Docker and Kubernetes are accepted now and wired in with their modules.
+  if (config.enableHost) sources.push(hostSource(config, identity, modules, log));
   modules.set('docker', { enabled: false, state: 'disabled' });
   modules.set('kubernetes', { enabled: false, state: 'disabled' });
-  if (config.enableDocker || config.enableKubernetes) {
-    log.warn('docker and kubernetes modules are not part of this build yet; only the host module runs');
-  }
 
-  const collector = createHostCollector({
-    diskExclude: config.diskExclude,
-    diskInclude: config.diskInclude,
-    log,
-  });
-  await collector.prime();
-  const sequence = new SequenceCounter();
-  const makeReport = async (): Promise<HostReport> => {
-    const collection = await collector.collect();
-    modules.set('host', { state: 'running', notes: collection.notes });
-    return buildHostReport(identity, collection, modules.list(), sequence.next(), new Date());
-  };
-
-  if (config.dryRun) {
-    process.stdout.write(`${JSON.stringify(await makeReport(), null, 2)}\n`);
-    return 0;
-  }
+  if (config.dryRun) return dryRun(sources, log);
 
   const client = new PulseClient({
     baseUrl: config.url,
@@ -73,43 +49,26 @@ export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSi
     insecure: config.insecure,
     cacert: config.cacert,
   });
-  const bufferPath = join(config.stateDir, BUFFER_FILE);
-  const buffer = new ReportBuffer<HostReport>();
-  const restored = buffer.load(bufferPath, isHostReport);
-  if (restored.loaded > 0 || restored.rejected > 0) log.info('restored undelivered reports', restored);
-
-  const delivery = new Delivery<HostReport>({
-    client,
-    path: PATHS.hostReportAlias,
-    buffer,
-    log,
-    intervalMs: config.intervalMs,
-    onAck: (body) => {
-      const ack = HostReportResponse.safeParse(body);
-      if (ack.success && ack.data.agentId && ack.data.agentId !== identity.agentId) {
-        log.warn('server assigned a different agent id; adopting it', {
-          from: identity.agentId,
-          to: ack.data.agentId,
-        });
-        identity.agentId = ack.data.agentId;
-        persistAgentId(config.agentIdFile, ack.data.agentId);
-      }
-    },
-  });
+  const ctx = { client, log, stateDir: config.stateDir, intervalMs: config.intervalMs, modules };
+  const reporters = sources.map((s) => new Reporter(s, ctx));
 
   const startedAt = Date.now();
-  const snapshot = (): HealthSnapshot => ({
-    version: AGENT_VERSION,
-    ready: delivery.stats.sent > 0,
-    startedAt,
-    agentId: identity.agentId,
-    hostname: identity.hostname,
-    reportsSent: delivery.stats.sent,
-    reportsBuffered: buffer.size,
-    reportsDropped: delivery.stats.dropped + buffer.dropped,
-    lastSuccessAt: delivery.stats.lastSuccessAt,
-    lastError: delivery.stats.lastError,
-  });
+  const snapshot = (): HealthSnapshot => {
+    const sum = (f: (r: Reporter<unknown>) => number) => reporters.reduce((n, r) => n + f(r), 0);
+    const last = reporters.map((r) => r.delivery.stats.lastSuccessAt ?? 0);
+    return {
+      version: AGENT_VERSION,
+      ready: reporters.some((r) => r.delivery.stats.sent > 0),
+      startedAt,
+      agentId: identity.agentId,
+      hostname: identity.hostname,
+      reportsSent: sum((r) => r.delivery.stats.sent),
+      reportsBuffered: sum((r) => r.buffer.size),
+      reportsDropped: sum((r) => r.delivery.stats.dropped + r.buffer.dropped),
+      lastSuccessAt: Math.max(0, ...last) || undefined,
+      lastError: reporters.map((r) => r.delivery.stats.lastError).find((e) => e !== undefined),
+    };
+  };
   const health =
     config.health && !config.once ? await startHealthServer(config.health, snapshot, modules) : undefined;
   log.info('pulse-agent started', {
@@ -118,37 +77,55 @@ export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSi
     agentId: identity.agentId,
     hostname: identity.hostname,
     intervalSeconds: identity.intervalSeconds,
+    modules: sources.map((s) => s.name),
     health: config.health ? `${config.health.host}:${config.health.port}` : 'off',
   });
 
   let exitCode = 0;
   try {
-    if (config.once) {
-      const outcome = await delivery.submit(await makeReport(), signal);
-      if (outcome !== 'sent' || buffer.size > 0) {
-        log.error('report not delivered', {
-          outcome,
-          reason: delivery.stats.lastError,
-          buffered: buffer.size,
-        });
-        exitCode = 1;
-      }
-    } else {
-      await runEvery(config.intervalMs, signal, async () => {
-        try {
-          if (config.enableHost) await delivery.submit(await makeReport(), signal);
-        } catch (err) {
-          modules.set('host', { state: 'retrying', lastError: String(err) });
-          log.error('collection cycle failed', { err: String(err) });
-        }
-      });
-    }
+    if (config.once) exitCode = await once(reporters, log, signal);
+    else await Promise.all(reporters.map((r) => r.run(signal)));
   } finally {
-    const saved = buffer.save(bufferPath);
-    if (saved > 0)
-      log.info('saved undelivered reports for the next start', { reports: saved, path: bufferPath });
+    for (const r of reporters) {
+      const saved = r.save();
+      if (saved > 0)
+        log.info('saved undelivered reports for the next start', { module: r.source.name, reports: saved });
+      r.source.close?.();
+    }
     await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
     await client.close();
   }
   return exitCode;
+}
+
+/** --once: every module sends one report (after its saved ones); any module that cannot is a failure. */
+async function once(reporters: Array<Reporter<unknown>>, log: Logger, signal: AbortSignal): Promise<number> {
+  let code = 0;
+  for (const r of reporters) {
+    const outcome = await r.cycle(signal);
+    if (outcome !== 'sent' || r.buffer.size > 0) {
+      log.error('report not delivered', {
+        module: r.source.name,
+        outcome,
+        reason: r.delivery.stats.lastError,
+        buffered: r.buffer.size,
+      });
+      code = 1;
+    }
+  }
+  return code;
+}
+
+/** --dry-run: print what would be sent; one module prints its report, several print an object by module. */
+async function dryRun(sources: Array<ReportSource<unknown>>, log: Logger): Promise<number> {
+  const out: Record<string, unknown> = {};
+  for (const s of sources) {
+    const reason = await s.prepare();
+    if (reason) log.warn(`${s.name}: unavailable`, { reason });
+    else out[s.name] = await s.build();
+    s.close?.();
+  }
+  const values = Object.values(out);
+  process.stdout.write(`${JSON.stringify(values.length === 1 ? values[0] : out, null, 2)}\n`);
+  return 0;
 }

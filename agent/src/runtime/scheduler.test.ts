@@ -1,36 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runEvery } from './scheduler.ts';
+import { describe, expect, it } from 'vitest';
+import { nextTick, sleep } from './scheduler.ts';
 
-beforeEach(() => vi.useFakeTimers());
-afterEach(() => vi.useRealTimers());
-
-describe('runEvery', () => {
-  it('runs at once, then on the interval grid, and stops when aborted', async () => {
-    const controller = new AbortController();
-    const runs: number[] = [];
-    const done = runEvery(1000, controller.signal, async () => {
-      runs.push(Date.now());
-    });
-    const t0 = Date.now();
-    await vi.advanceTimersByTimeAsync(3_500);
-    expect(runs.map((t) => t - t0)).toEqual([0, 1000, 2000, 3000]);
-    controller.abort();
-    await done;
-    await vi.advanceTimersByTimeAsync(5_000);
-    expect(runs).toHaveLength(4);
+describe('nextTick', () => {
+  it('stays on the interval grid', () => {
+    expect(nextTick(0, 10, 1000)).toBe(1000);
+    expect(nextTick(1000, 1999, 1000)).toBe(2000);
   });
 
-  it('skips the ticks a slow task overran instead of running back to back', async () => {
+  it('skips the ticks a slow cycle overran instead of running back to back', () => {
+    expect(nextTick(0, 2500, 1000)).toBe(3000);
+    expect(nextTick(0, 3000, 1000)).toBe(4000);
+  });
+});
+
+describe('sleep', () => {
+  it('ends early when aborted', async () => {
     const controller = new AbortController();
-    const runs: number[] = [];
-    const t0 = Date.now();
-    const done = runEvery(1000, controller.signal, async () => {
-      runs.push(Date.now() - t0);
-      if (runs.length === 1) await new Promise((r) => setTimeout(r, 2_500));
-    });
-    await vi.advanceTimersByTimeAsync(4_100);
+    const started = Date.now();
+    const slept = sleep(60_000, controller.signal);
     controller.abort();
-    await done;
-    expect(runs).toEqual([0, 3000, 4000]);
+    await slept;
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -1,8 +1,8 @@
-// Runs a task now and then on a fixed interval until the signal aborts; an overrun skips missed ticks.
+// Timing helpers for the reporting loops: an abortable sleep and the next tick on a fixed grid.
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (signal.aborted || ms <= 0) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
@@ -13,17 +13,8 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function runEvery(
-  intervalMs: number,
-  signal: AbortSignal,
-  task: () => Promise<void>,
-  now: () => number = Date.now,
-): Promise<void> {
-  const start = now();
-  let tick = 0;
-  while (!signal.aborted) {
-    await task();
-    tick = Math.max(tick + 1, Math.ceil((now() - start) / intervalMs));
-    await sleep(start + tick * intervalMs - now(), signal);
-  }
+/** The first tick after `now` on the grid `previous + k × interval`: an overrun skips missed ticks. */
+export function nextTick(previous: number, now: number, intervalMs: number): number {
+  const next = previous + intervalMs;
+  return next > now ? next : previous + Math.ceil((now - previous + 1) / intervalMs) * intervalMs;
 }
