@@ -43,6 +43,19 @@ function program(): Command {
       '--health-addr <addr>',
       'health server host:port, or off (PULSE_HEALTH_ADDR; default 127.0.0.1:9191)',
     )
+    .option('--docker-runtime <runtime>', 'auto, docker or podman (PULSE_DOCKER_RUNTIME; default auto)')
+    .option(
+      '--kubeconfig <path>',
+      'kubeconfig file (PULSE_KUBECONFIG; default in-cluster, then ~/.kube/config)',
+    )
+    .option('--kube-context <name>', 'kubeconfig context (PULSE_KUBE_CONTEXT)')
+    .option('--kube-include-namespace <ns>', 'only these namespaces; repeatable', collect)
+    .option('--kube-exclude-namespace <ns>', 'skip these namespaces; repeatable', collect)
+    .addOption(new Option('--kube-include-all-pods [bool]', 'report every pod, not only problem pods'))
+    .addOption(
+      new Option('--kube-include-all-deployments [bool]', 'report every deployment, not only problem ones'),
+    )
+    .option('--kube-max-pods <n>', 'at most this many pods per report (PULSE_KUBE_MAX_PODS; default 200)')
     .option('--once', 'collect, send one report, flush and exit (non-zero when it was not delivered)')
     .option('--dry-run', 'print the report as JSON and send nothing')
     .option('--self-test', 'check the configuration and one collection, then exit')

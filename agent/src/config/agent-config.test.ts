@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type AgentFlags, type ConfigSources, resolveConfig } from './agent-config.ts';
 import { ConfigError, parseBool, parseDuration, parseListen } from './parse.ts';
 
-function sources(env: Record<string, string> = {}, files: Record<string, string> = {}): ConfigSources {
-  return { env, platform: 'linux', readFile: (p) => files[p] };
+function sources(
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+  programs: string[] = [],
+): ConfigSources {
+  return { env, platform: 'linux', readFile: (p) => files[p], hasProgram: (n) => programs.includes(n) };
 }
 
 const resolve = (flags: AgentFlags, src = sources()) => resolveConfig(flags, src, { tokenRequired: true });
@@ -57,7 +61,12 @@ describe('resolveConfig', () => {
   it('puts %ProgramData%\\Pulse as the state dir on Windows', () => {
     const c = resolveConfig(
       { token: 't' },
-      { env: { ProgramData: 'D:\\Data' }, platform: 'win32', readFile: () => undefined },
+      {
+        env: { ProgramData: 'D:\\Data' },
+        platform: 'win32',
+        readFile: () => undefined,
+        hasProgram: () => false,
+      },
       { tokenRequired: true },
     );
     expect(c.stateDir).toMatch(/^D:\\Data.Pulse$/);
@@ -121,6 +130,59 @@ describe('resolveConfig', () => {
 
   it('names an unreadable --token-file', () => {
     expect(() => resolve({ tokenFile: '/nope' })).toThrow(/--token-file '\/nope'.*cannot be read/);
+  });
+
+  it('turns Docker on when a docker or podman binary exists, unless told either way', () => {
+    expect(resolve({ token: 't' }, sources({}, {}, ['podman']))).toMatchObject({
+      enableDocker: true,
+      dockerAutoDetected: true,
+    });
+    expect(resolve({ token: 't' }, sources({}, {}, []))).toMatchObject({
+      enableDocker: false,
+      dockerAutoDetected: false,
+    });
+    // An explicit false is a privacy boundary: a binary on PATH does not override it.
+    expect(resolve({ token: 't', enableDocker: 'false' }, sources({}, {}, ['docker'])).enableDocker).toBe(
+      false,
+    );
+    expect(
+      resolve({ token: 't' }, sources({ PULSE_ENABLE_DOCKER: 'false' }, {}, ['docker'])).enableDocker,
+    ).toBe(false);
+    expect(resolve({ token: 't', enableDocker: true }, sources())).toMatchObject({
+      enableDocker: true,
+      dockerAutoDetected: false,
+    });
+  });
+
+  it('reads the Docker runtime and the Kubernetes options', () => {
+    const c = resolve(
+      {
+        token: 't',
+        dockerRuntime: 'Podman',
+        kubeIncludeNamespace: ['media'],
+        kubeIncludeAllPods: true,
+        kubeMaxPods: '50',
+      },
+      sources({
+        PULSE_KUBE_EXCLUDE_NAMESPACES: 'kube-system',
+        PULSE_KUBECONFIG: '/k.yaml',
+        PULSE_KUBE_CONTEXT: 'home',
+      }),
+    );
+    expect(c).toMatchObject({
+      dockerRuntime: 'podman',
+      kubeconfig: '/k.yaml',
+      kubeContext: 'home',
+      kubeIncludeNamespaces: ['media'],
+      kubeExcludeNamespaces: ['kube-system'],
+      kubeIncludeAllPods: true,
+      kubeIncludeAllDeployments: false,
+      kubeMaxPods: 50,
+    });
+    expect(() => resolve({ token: 't', dockerRuntime: 'lxc' })).toThrow(
+      /--docker-runtime 'lxc'.*auto, docker or podman/,
+    );
+    expect(() => resolve({ token: 't', kubeMaxPods: '0' })).toThrow(/--kube-max-pods '0'/);
   });
 
   it('requires a token unless told not to', () => {

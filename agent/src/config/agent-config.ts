@@ -1,7 +1,7 @@
 // The agent's configuration: flags > environment > files > defaults, resolved once into AgentConfig.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '@pulse/shared';
 import {
   ConfigError,
@@ -33,6 +33,16 @@ export interface AgentConfig {
   health: ListenAddress | null;
   once: boolean;
   dryRun: boolean;
+  /** True when Docker was turned on by finding a docker or podman binary, not by a flag or env. */
+  dockerAutoDetected: boolean;
+  dockerRuntime: 'auto' | 'docker' | 'podman';
+  kubeconfig: string | undefined;
+  kubeContext: string | undefined;
+  kubeIncludeNamespaces: string[];
+  kubeExcludeNamespaces: string[];
+  kubeIncludeAllPods: boolean;
+  kubeIncludeAllDeployments: boolean;
+  kubeMaxPods: number;
 }
 
 /** What commander hands over: strings as typed, undefined when the flag was not given. */
@@ -58,12 +68,22 @@ export interface AgentFlags {
   healthAddr?: string;
   once?: boolean;
   dryRun?: boolean;
+  dockerRuntime?: string;
+  kubeconfig?: string;
+  kubeContext?: string;
+  kubeIncludeNamespace?: string[];
+  kubeExcludeNamespace?: string[];
+  kubeIncludeAllPods?: string | boolean;
+  kubeIncludeAllDeployments?: string | boolean;
+  kubeMaxPods?: string;
 }
 
 export interface ConfigSources {
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
   readFile: (path: string) => string | undefined;
+  /** Whether a program is on PATH (Docker auto-detection). */
+  hasProgram: (name: string) => boolean;
 }
 
 export const defaultSources: ConfigSources = {
@@ -76,6 +96,8 @@ export const defaultSources: ConfigSources = {
       return undefined;
     }
   },
+  hasProgram: (name) =>
+    (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, name))),
 };
 
 function isLogLevel(v: string): v is LogLevel {
@@ -164,7 +186,43 @@ export function resolveConfig(flags: AgentFlags, src: ConfigSources, opts: Resol
     throw new ConfigError(`invalid --cacert '${cacert}': the file cannot be read`);
   }
 
+  const dockerRuntime = (flags.dockerRuntime ?? env.PULSE_DOCKER_RUNTIME ?? 'auto').trim().toLowerCase();
+  if (dockerRuntime !== 'auto' && dockerRuntime !== 'docker' && dockerRuntime !== 'podman') {
+    throw new ConfigError(`invalid --docker-runtime '${dockerRuntime}': expected auto, docker or podman`);
+  }
+  const maxPodsRaw = flags.kubeMaxPods ?? env.PULSE_KUBE_MAX_PODS ?? '200';
+  const kubeMaxPods = Number(maxPodsRaw);
+  if (!Number.isInteger(kubeMaxPods) || kubeMaxPods <= 0) {
+    throw new ConfigError(`invalid --kube-max-pods '${maxPodsRaw}': expected a whole number above 0`);
+  }
+  // Docker is on when asked for; when nobody said either way, when a docker or podman binary exists.
+  const dockerExplicit = flags.enableDocker !== undefined || (env.PULSE_ENABLE_DOCKER ?? '').trim() !== '';
+  const dockerAutoDetected = !dockerExplicit && (src.hasProgram('docker') || src.hasProgram('podman'));
+
   return {
+    dockerRuntime,
+    dockerAutoDetected,
+    kubeconfig: flags.kubeconfig ?? env.PULSE_KUBECONFIG,
+    kubeContext: flags.kubeContext ?? env.PULSE_KUBE_CONTEXT,
+    kubeIncludeNamespaces: [
+      ...new Set([...parseList(env.PULSE_KUBE_INCLUDE_NAMESPACES), ...(flags.kubeIncludeNamespace ?? [])]),
+    ],
+    kubeExcludeNamespaces: [
+      ...new Set([...parseList(env.PULSE_KUBE_EXCLUDE_NAMESPACES), ...(flags.kubeExcludeNamespace ?? [])]),
+    ],
+    kubeIncludeAllPods: bool(
+      '--kube-include-all-pods',
+      flags.kubeIncludeAllPods,
+      env.PULSE_KUBE_INCLUDE_ALL_PODS ?? env.PULSE_KUBE_INCLUDE_ALL_POD_FILES,
+      false,
+    ),
+    kubeIncludeAllDeployments: bool(
+      '--kube-include-all-deployments',
+      flags.kubeIncludeAllDeployments,
+      env.PULSE_KUBE_INCLUDE_ALL_DEPLOYMENTS,
+      false,
+    ),
+    kubeMaxPods,
     url: normaliseUrl(flags.url ?? env.PULSE_URL ?? 'http://localhost:7655'),
     token,
     intervalMs,
@@ -174,7 +232,8 @@ export function resolveConfig(flags: AgentFlags, src: ConfigSources, opts: Resol
     insecure: bool('--insecure', flags.insecure, env.PULSE_INSECURE_SKIP_VERIFY, false),
     cacert,
     enableHost: bool('--enable-host', flags.enableHost, env.PULSE_ENABLE_HOST, true),
-    enableDocker: bool('--enable-docker', flags.enableDocker, env.PULSE_ENABLE_DOCKER, false),
+    enableDocker:
+      dockerAutoDetected || bool('--enable-docker', flags.enableDocker, env.PULSE_ENABLE_DOCKER, false),
     enableKubernetes: bool('--enable-kubernetes', flags.enableKubernetes, env.PULSE_ENABLE_KUBERNETES, false),
     // Repeatable flags add to the environment's list rather than replace it.
     tags: [
