@@ -14,11 +14,11 @@ const limits = {
 export function containerAgentRoutes({ dockerAgents, kubernetesAgents }: AppDeps): RouteSpec[] {
   return [
     route('POST', PATHS.dockerReport, 'docker:report', async (c) => {
-      const report = await readJson(c.req.raw, DockerReport, limits, 'invalid_report');
+      const report = await readJson(c.req, DockerReport, limits, 'invalid_report');
       return c.json(await dockerAgents.ingest(report, c.get('token')));
     }),
     route('POST', PATHS.kubernetesReport, 'kubernetes:report', async (c) => {
-      const report = await readJson(c.req.raw, KubernetesReport, limits, 'invalid_report');
+      const report = await readJson(c.req, KubernetesReport, limits, 'invalid_report');
       return c.json(await kubernetesAgents.ingest(report, c.get('token')));
     }),
     ...fleetRoutes(dockerAgents.fleet, '/api/agents/docker/hosts', 'docker:manage'),

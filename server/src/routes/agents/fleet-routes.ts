@@ -3,8 +3,8 @@
 import type { Scope } from '@pulse/shared';
 import { LIMITS } from '@pulse/shared';
 import { z } from 'zod';
-import { parseQuery, readJson } from '../../http/body.ts';
-import { ApiError } from '../../http/errors.ts';
+import { type BodySource, parseJson, parseQuery, readBody, readJson } from '../../http/body.ts';
+import { ApiError, validationError } from '../../http/errors.ts';
 import type { AgentFleet, FleetEntity } from '../../sources/agents/agent-fleet.ts';
 import { pathParam, type RouteSpec, route } from '../route.ts';
 
@@ -16,11 +16,12 @@ const DisplayNameBody = z.strictObject({ displayName: z.string().trim().max(200)
 const PendingBody = z.strictObject({ pendingUninstall: z.boolean().default(true) });
 
 /** An empty body means "mark it"; a body, when sent, must be valid. */
-async function pendingBody(req: Request): Promise<boolean> {
-  if (req.headers.get('content-length') === '0' || !req.body) return true;
-  const text = await req.clone().text();
-  if (text.trim() === '') return true;
-  return (await readJson(req, PendingBody, limits)).pendingUninstall;
+async function pendingBody(req: BodySource): Promise<boolean> {
+  const raw = await readBody(req, limits);
+  if (raw.toString('utf8').trim() === '') return true;
+  const parsed = PendingBody.safeParse(parseJson(raw));
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data.pendingUninstall;
 }
 
 export function fleetRoutes<T extends FleetEntity>(
@@ -60,14 +61,14 @@ export function fleetRoutes<T extends FleetEntity>(
     }),
     route('PUT', `${base}/:id/pending-uninstall`, scope, async (c) => {
       const id = pathParam(c, 'id');
-      const pendingUninstall = await pendingBody(c.req.raw);
+      const pendingUninstall = await pendingBody(c.req);
       const item = await fleet.update(id, { pendingUninstall });
       if (!item) throw notFound(id);
       return c.json({ success: true, id, pendingUninstall: item.pendingUninstall });
     }),
     route('PUT', `${base}/:id/display-name`, scope, async (c) => {
       const id = pathParam(c, 'id');
-      const { displayName } = await readJson(c.req.raw, DisplayNameBody, limits);
+      const { displayName } = await readJson(c.req, DisplayNameBody, limits);
       const item = await fleet.update(id, { displayName: displayName || null });
       if (!item) throw notFound(id);
       return c.json({

@@ -15,7 +15,7 @@ const reportLimits = {
 
 export function hostAgentRoutes({ hostAgents, log }: AppDeps): RouteSpec[] {
   const report: Handler<AppEnv> = async (c) => {
-    const body = await readJson(c.req.raw, HostReport, reportLimits, 'invalid_report');
+    const body = await readJson(c.req, HostReport, reportLimits, 'invalid_report');
     const { applied, ...answer } = await hostAgents.ingest(body, c.get('token'));
     log.debug('host report', { agentId: answer.agentId, sequenceId: body.sequenceId, applied });
     return c.json(answer);

@@ -29,7 +29,7 @@ function metadataRoutes({ metadata }: AppDeps, base: string, kind: MetadataKind,
     route('GET', one, 'monitoring:read', (c) => c.json(metadata.get(kind, idParam(c, param)))),
     route('PUT', one, 'monitoring:write', async (c) => {
       const id = idParam(c, param);
-      const body = await readJson(c.req.raw, HostMetadataInput, limits);
+      const body = await readJson(c.req, HostMetadataInput, limits);
       return c.json(await metadata.put(kind, id, body));
     }),
     route('DELETE', one, 'monitoring:write', async (c) => {

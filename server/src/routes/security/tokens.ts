@@ -15,7 +15,7 @@ export function tokenRoutes({ tokens }: AppDeps): RouteSpec[] {
       '/api/security/tokens',
       'settings:write',
       async (c) => {
-        const body = await readJson(c.req.raw, CreateTokenRequest, limits);
+        const body = await readJson(c.req, CreateTokenRequest, limits);
         return c.json(await tokens.create(body), 201);
       },
       { acceptSetupToken: true },

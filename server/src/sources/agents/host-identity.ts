@@ -74,11 +74,24 @@ export class HostIdentityRegistry {
     return reg;
   }
 
+  /** Fork ids are hashed once per (token, hostname, base) rather than on every report. */
+  private readonly forkIds = new Map<string, string>();
+
+  private forkIdOf(base: string, tokenId: string | undefined, hostname: string): string {
+    const key = `${tokenId ?? ''}|${hostname}|${base}`;
+    let id = this.forkIds.get(key);
+    if (id === undefined) {
+      id = forkId(base, tokenId, hostname);
+      this.forkIds.set(key, id);
+    }
+    return id;
+  }
+
   async resolve(input: ResolveInput): Promise<Resolution> {
     const { report, tokenId, now } = input;
     const hostname = report.host.hostname.trim();
     const base = baseHostId(report);
-    const fork = forkId(base, tokenId, hostname);
+    const fork = this.forkIdOf(base, tokenId, hostname);
 
     let resolution: Resolution;
     if (this.identities.has(fork)) {
