@@ -5,6 +5,7 @@ import type { Logger } from '@pulse/shared';
 import type { PulseClient } from '../transport/client.ts';
 import { Delivery, type Outcome } from '../transport/delivery.ts';
 import { ReportBuffer } from '../transport/report-buffer.ts';
+import { reconnectDelayMs } from './backoff.ts';
 import type { ModuleName, ModuleRegistry } from './module-status.ts';
 import { nextTick, sleep } from './scheduler.ts';
 
@@ -33,9 +34,6 @@ export interface ReporterContext {
   modules: ModuleRegistry;
 }
 
-const RETRY_START_MS = 5_000;
-const RETRY_MAX_MS = 5 * 60_000;
-
 export class Reporter<R> {
   readonly source: ReportSource<R>;
   readonly buffer = new ReportBuffer<R>();
@@ -43,7 +41,7 @@ export class Reporter<R> {
   private readonly ctx: ReporterContext;
   private ready = false;
   private lastReason: string | undefined;
-  private retryMs = RETRY_START_MS;
+  private attempts = 0;
 
   constructor(source: ReportSource<R>, ctx: ReporterContext) {
     this.source = source;
@@ -72,7 +70,7 @@ export class Reporter<R> {
     const reason = await this.source.prepare();
     if (reason === undefined) {
       this.ready = true;
-      this.retryMs = RETRY_START_MS;
+      this.attempts = 0;
       if (this.lastReason !== undefined) this.ctx.log.info(`${this.source.name}: available again`);
       this.lastReason = undefined;
       this.ctx.modules.set(this.source.name, { state: 'running', lastError: undefined });
@@ -107,8 +105,8 @@ export class Reporter<R> {
     while (!signal.aborted) {
       const outcome = await this.cycle(signal);
       if (outcome === 'unavailable') {
-        await sleep(Math.min(this.retryMs, RETRY_MAX_MS), signal);
-        this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+        await sleep(reconnectDelayMs(this.attempts), signal);
+        this.attempts++;
         next = Date.now();
         continue;
       }

@@ -6,6 +6,7 @@ import { machineId, resolveAgentId } from '../config/identity.ts';
 import type { ReportIdentity } from '../report/host-report.ts';
 import { PulseClient } from '../transport/client.ts';
 import { AGENT_VERSION } from '../version.ts';
+import { dockerSource, kubernetesSource } from './container-sources.ts';
 import { type HealthSnapshot, startHealthServer } from './health-server.ts';
 import { hostSource } from './host-source.ts';
 import { ModuleRegistry } from './module-status.ts';
@@ -30,15 +31,28 @@ async function agentIdentity(config: AgentConfig): Promise<ReportIdentity> {
 }
 
 /** Runs until the signal aborts (or once, for --once / --dry-run). Returns the process exit code. */
-export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSignal): Promise<number> {
+export async function runAgent(
+  config: AgentConfig,
+  log: Logger,
+  signal: AbortSignal,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
   mkdirSync(config.stateDir, { recursive: true, mode: 0o700 });
   const identity = await agentIdentity(config);
   const modules = new ModuleRegistry();
   const sources: Array<ReportSource<unknown>> = [];
   modules.set('host', { enabled: config.enableHost, state: config.enableHost ? 'starting' : 'disabled' });
   if (config.enableHost) sources.push(hostSource(config, identity, modules, log));
-  modules.set('docker', { enabled: false, state: 'disabled' });
-  modules.set('kubernetes', { enabled: false, state: 'disabled' });
+  modules.set('docker', {
+    enabled: config.enableDocker,
+    state: config.enableDocker ? 'starting' : 'disabled',
+  });
+  if (config.enableDocker) sources.push(dockerSource(config, identity, modules, log, env));
+  modules.set('kubernetes', {
+    enabled: config.enableKubernetes,
+    state: config.enableKubernetes ? 'starting' : 'disabled',
+  });
+  if (config.enableKubernetes) sources.push(kubernetesSource(config, identity, modules, log, env));
 
   if (config.dryRun) return dryRun(sources, log);
 
@@ -83,7 +97,8 @@ export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSi
 
   let exitCode = 0;
   try {
-    if (config.once) exitCode = await once(reporters, log, signal);
+    if (config.once)
+      exitCode = await once(reporters, log, signal, config.dockerAutoDetected ? ['docker'] : []);
     else await Promise.all(reporters.map((r) => r.run(signal)));
   } finally {
     for (const r of reporters) {
@@ -98,11 +113,18 @@ export async function runAgent(config: AgentConfig, log: Logger, signal: AbortSi
   return exitCode;
 }
 
-/** --once: every module sends one report (after its saved ones); any module that cannot is a failure. */
-async function once(reporters: Array<Reporter<unknown>>, log: Logger, signal: AbortSignal): Promise<number> {
+/** --once: every module sends one report (after its saved ones); a module that cannot is a failure. */
+async function once(
+  reporters: Array<Reporter<unknown>>,
+  log: Logger,
+  signal: AbortSignal,
+  optional: string[],
+): Promise<number> {
   let code = 0;
   for (const r of reporters) {
     const outcome = await r.cycle(signal);
+    // A module turned on by auto-detection that finds nothing to report on is not a failure.
+    if (outcome === 'unavailable' && optional.includes(r.source.name)) continue;
     if (outcome !== 'sent' || r.buffer.size > 0) {
       log.error('report not delivered', {
         module: r.source.name,
