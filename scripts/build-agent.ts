@@ -79,7 +79,8 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: `node${NODE_VERSION.split('.')[0]}`,
-  minifySyntax: true,
+  // Minified source is what V8 keeps and parses at start: a third of the size, and of that memory.
+  minify: true,
   // Optional native addons (dockerode's ssh2/cpu-features) fall back to JS when absent.
   external: ['*.node', 'cpu-features'],
   define: { __PULSE_VERSION__: JSON.stringify(pkg.version) },
@@ -99,6 +100,9 @@ for (const t of TARGETS) {
       output,
       executable: stripped(t, nodeBinary(t)),
       disableExperimentalSEAWarning: true,
+      // A small young generation and size-over-speed heuristics: the agent is idle between cycles, so
+      // resident memory matters more than allocation throughput (see docs/PERFORMANCE.md).
+      execArgv: ['--max-semi-space-size=1', '--optimize-for-size'],
       useSnapshot: false,
       useCodeCache: false,
     }),

@@ -6,7 +6,6 @@ import { machineId, resolveAgentId } from '../config/identity.ts';
 import type { ReportIdentity } from '../report/host-report.ts';
 import { PulseClient } from '../transport/client.ts';
 import { AGENT_VERSION } from '../version.ts';
-import { dockerSource, kubernetesSource } from './container-sources.ts';
 import { type HealthSnapshot, startHealthServer } from './health-server.ts';
 import { hostSource } from './host-source.ts';
 import { ModuleRegistry } from './module-status.ts';
@@ -47,12 +46,20 @@ export async function runAgent(
     enabled: config.enableDocker,
     state: config.enableDocker ? 'starting' : 'disabled',
   });
-  if (config.enableDocker) sources.push(dockerSource(config, identity, modules, log, env));
+  // The container modules pull in dockerode and the Kubernetes client (tens of MiB once loaded): load
+  // them only when they are turned on.
+  if (config.enableDocker) {
+    const { dockerSource } = await import('./docker-source.ts');
+    sources.push(dockerSource(config, identity, modules, log, env));
+  }
   modules.set('kubernetes', {
     enabled: config.enableKubernetes,
     state: config.enableKubernetes ? 'starting' : 'disabled',
   });
-  if (config.enableKubernetes) sources.push(kubernetesSource(config, identity, modules, log, env));
+  if (config.enableKubernetes) {
+    const { kubernetesSource } = await import('./kubernetes-source.ts');
+    sources.push(kubernetesSource(config, identity, modules, log, env));
+  }
 
   if (config.dryRun) return dryRun(sources, log);
 
