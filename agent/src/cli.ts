@@ -1,6 +1,6 @@
 // pulse-agent command line: parses flags, runs the agent, and is the only place that exits the process.
 
-import { createLogger } from '@pulse/shared';
+import { createLogger } from '@pulse/shared/log';
 import { Command, Option } from 'commander';
 import { createHostCollector } from './collectors/host/collect.ts';
 import { type AgentFlags, defaultSources, resolveConfig } from './config/agent-config.ts';

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { LOG_LEVELS, type LogLevel } from '@pulse/shared';
+import { LOG_LEVELS, type LogLevel } from '@pulse/shared/log';
 import {
   ConfigError,
   type ListenAddress,

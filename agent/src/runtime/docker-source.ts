@@ -1,8 +1,10 @@
 // The Docker module as a report source: connect with the reporter's back-off, collect, wrap in the report.
-import { DockerReport, DockerReportResponse, type Logger, PATHS } from '@pulse/shared';
+import type { DockerReport, Logger } from '@pulse/shared';
+import { PATHS } from '@pulse/shared/protocol';
 import { createDockerCollector } from '../collectors/docker/collect.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { ReportIdentity } from '../report/host-report.ts';
+import { ackedCommands, looksLikeReport } from '../report/shape.ts';
 import type { ModuleRegistry } from './module-status.ts';
 import type { ReportSource } from './reporter.ts';
 import { agentInfo, lostAsSourceLost } from './source-common.ts';
@@ -21,7 +23,7 @@ export function dockerSource(
     name: 'docker',
     path: PATHS.dockerReport,
     bufferFile: 'report-buffer-docker.json',
-    isReport: (v): v is DockerReport => DockerReport.safeParse(v).success,
+    isReport: looksLikeReport<DockerReport>('host'),
     async prepare() {
       const conn = await collector.connect();
       return conn.ok ? undefined : conn.reason;
@@ -46,8 +48,7 @@ export function dockerSource(
       };
     },
     onAck(body) {
-      const ack = DockerReportResponse.safeParse(body);
-      for (const command of ack.success ? (ack.data.commands ?? []) : []) {
+      for (const command of ackedCommands(body)) {
         // Commands that change containers are not part of this agent; a stop request is logged for the admin.
         log.warn('server sent a Docker command this agent does not carry out', {
           type: command.type,

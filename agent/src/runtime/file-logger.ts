@@ -1,7 +1,7 @@
 // JSON log lines appended to a file, rotated at 25 MB (one previous file kept as <file>.1).
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createLogger, type Logger, type LogLevel } from '@pulse/shared';
+import { createLogger, type Logger, type LogLevel } from '@pulse/shared/log';
 
 const MAX_BYTES = 25 * 1024 * 1024;
 

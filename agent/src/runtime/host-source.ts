@@ -1,15 +1,15 @@
 // The host module as a report source: /proc collection into the host report.
-import { HostReport, HostReportResponse, type Logger, PATHS } from '@pulse/shared';
+import type { HostReport, Logger } from '@pulse/shared';
+import { PATHS } from '@pulse/shared/protocol';
 import { createHostCollector } from '../collectors/host/collect.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { persistAgentId } from '../config/identity.ts';
 import { buildHostReport, type ReportIdentity, SequenceCounter } from '../report/host-report.ts';
+import { ackedAgentId, looksLikeReport } from '../report/shape.ts';
 import type { ModuleRegistry } from './module-status.ts';
 import type { ReportSource } from './reporter.ts';
 
-export function isHostReport(v: unknown): v is HostReport {
-  return HostReport.safeParse(v).success;
-}
+export const isHostReport = looksLikeReport<HostReport>('host');
 
 export function hostSource(
   config: AgentConfig,
@@ -42,14 +42,14 @@ export function hostSource(
       return buildHostReport(identity, collection, modules.list(), sequence.next(), new Date());
     },
     onAck(body) {
-      const ack = HostReportResponse.safeParse(body);
-      if (ack.success && ack.data.agentId && ack.data.agentId !== identity.agentId) {
+      const agentId = ackedAgentId(body);
+      if (agentId && agentId !== identity.agentId) {
         log.warn('server assigned a different agent id; adopting it', {
           from: identity.agentId,
-          to: ack.data.agentId,
+          to: agentId,
         });
-        identity.agentId = ack.data.agentId;
-        persistAgentId(config.agentIdFile, ack.data.agentId);
+        identity.agentId = agentId;
+        persistAgentId(config.agentIdFile, agentId);
       }
     },
   };

@@ -1,8 +1,10 @@
 // The Kubernetes module as a report source: connect with the reporter's back-off, collect, wrap in the report.
-import { KubernetesReport, type Logger, PATHS } from '@pulse/shared';
+import type { KubernetesReport, Logger } from '@pulse/shared';
+import { PATHS } from '@pulse/shared/protocol';
 import { createKubernetesCollector } from '../collectors/kubernetes/collect.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { ReportIdentity } from '../report/host-report.ts';
+import { looksLikeReport } from '../report/shape.ts';
 import type { ModuleRegistry } from './module-status.ts';
 import type { ReportSource } from './reporter.ts';
 import { agentInfo, lostAsSourceLost } from './source-common.ts';
@@ -29,7 +31,7 @@ export function kubernetesSource(
     name: 'kubernetes',
     path: PATHS.kubernetesReport,
     bufferFile: 'report-buffer-kubernetes.json',
-    isReport: (v): v is KubernetesReport => KubernetesReport.safeParse(v).success,
+    isReport: looksLikeReport<KubernetesReport>('cluster'),
     async prepare() {
       const conn = await collector.connect();
       return conn.ok ? undefined : conn.reason;
