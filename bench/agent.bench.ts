@@ -18,7 +18,7 @@
 // profiler).
 
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   accessSync,
   constants,
@@ -33,7 +33,15 @@ import {
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { atExit, freePort, type Service, startService, stopChild, track } from './lib/proc.ts';
+import {
+  atExit,
+  freePort,
+  machineBusySeconds,
+  type Service,
+  startService,
+  stopChild,
+  track,
+} from './lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'agent.json');
@@ -112,6 +120,13 @@ function memory(pid: number): Memory {
   return mem;
 }
 
+function busyCores(startSeconds: number | undefined, seconds: number): number | undefined {
+  const end = machineBusySeconds();
+  return startSeconds === undefined || end === undefined || seconds <= 0
+    ? undefined
+    : (end - startSeconds) / seconds;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
@@ -123,14 +138,23 @@ function median(values: number[]): number {
 
 // ---- processes -----------------------------------------------------------------------------------------
 
-function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string): void {
+/**
+ * Copies a child's output lines to stderr with a prefix, each distinct line once: node_exporter logs the
+ * same collector error on every scrape (timestamps aside), which would bury the figures.
+ */
+function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string, seen: Set<string>): void {
   let pending = '';
   stream?.setEncoding('utf8');
   stream?.on('data', (chunk: string) => {
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) process.stderr.write(`${prefix} ${line}\n`);
+    for (const line of lines) {
+      const key = line.replace(/\bts=\S+\s*/, '').replace(/\bduration_seconds=\S+\s*/, '');
+      if (!line.trim() || seen.has(key)) continue;
+      seen.add(key);
+      process.stderr.write(`${prefix} ${line}${seen.size === 1 ? ' (repeats are not shown)' : ''}\n`);
+    }
   });
 }
 
@@ -145,8 +169,9 @@ interface Proc {
 
 function startProcess(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Proc {
   const child = track(spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  forwardLines(child.stdout, `[${name}]`);
-  forwardLines(child.stderr, `[${name}]`);
+  const seen = new Set<string>();
+  forwardLines(child.stdout, `[${name}]`, seen);
+  forwardLines(child.stderr, `[${name}]`, seen);
   let stopping = false;
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (err) => reject(new Error(`${name} did not start: ${err.message}`)));
@@ -272,6 +297,10 @@ function newestSourceMtime(): number {
   return newest;
 }
 
+function sha256Of(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
 // ---- measurement ---------------------------------------------------------------------------------------
 
 interface Plan {
@@ -284,10 +313,15 @@ interface Window {
   rss: number[];
   anon: number[];
   file: number[];
-  floorRss: number[];
+  /** The floor's memory, sampled with the subject's. */
+  floor: Memory[];
+  /** The subject's CPU (self + children, seconds) at each RSS sample: shows whether cycles cost alike. */
+  cpu: number[];
   cpuStart: CpuTimes;
   cpuEnd: CpuTimes;
   seconds: number;
+  /** Cores the whole machine kept busy over the window (subject, server, this process, anything else). */
+  machineCores: number | undefined;
 }
 
 interface Subject {
@@ -304,6 +338,11 @@ interface Subject {
   childCpuMsPerCycle: number;
   cycles: number;
   windowSeconds: number;
+  machineCores: number | undefined;
+  /** CPU per cycle as sampled with RSS (clock-tick resolution); the busiest one; mean of each half. */
+  cpuMsByCycle: number[];
+  busiestCycleMs: number;
+  cpuMsPerCycleHalves: [number, number];
   rssOfFloor?: number;
   cpuOfNodeExporter?: number;
   detail: Record<string, unknown>;
@@ -319,15 +358,23 @@ async function sampleCycles(
   plan: Plan,
   t0: number,
   until: Promise<never>,
-): Promise<Pick<Window, 'rss' | 'anon' | 'file' | 'floorRss'>> {
-  const out = { rss: [] as number[], anon: [] as number[], file: [] as number[], floorRss: [] as number[] };
+): Promise<Pick<Window, 'rss' | 'anon' | 'file' | 'floor' | 'cpu'>> {
+  const out = {
+    rss: [] as number[],
+    anon: [] as number[],
+    file: [] as number[],
+    floor: [] as Memory[],
+    cpu: [] as number[],
+  };
   for (let k = 0; k < plan.cycles; k++) {
     await Promise.race([sleep(t0 + (k + 0.5) * plan.intervalMs - performance.now()), until]);
     const m = memory(pid);
     out.rss.push(m.rss);
     out.anon.push(m.anon);
     out.file.push(m.file);
-    out.floorRss.push(memory(floorPid).rss);
+    out.floor.push(memory(floorPid));
+    const c = cpuTimes(pid);
+    out.cpu.push(c.self + c.children);
   }
   return out;
 }
@@ -354,6 +401,16 @@ async function agentStatus(origin: string): Promise<AgentStatus> {
     return v;
   };
   const lastError = field('lastError');
+  const modules = field('modules');
+  const enabled = Array.isArray(modules)
+    ? modules
+        .filter((m: unknown) => typeof m === 'object' && m !== null && 'enabled' in m && m.enabled === true)
+        .map((m: unknown) => String(typeof m === 'object' && m !== null && 'name' in m ? m.name : '?'))
+    : [];
+  if (enabled.join(',') !== 'host')
+    throw new Error(
+      `agent modules enabled: ${enabled.join(', ') || 'none'}; the bench expects the host module only`,
+    );
   return {
     version: String(field('version') ?? 'unknown'),
     reportsSent: num('reportsSent'),
@@ -412,6 +469,14 @@ async function measureAgent(
       `127.0.0.1:${healthPort}`,
       '--log-level',
       'warn',
+      // The host module only: node_exporter has no counterpart for the container modules, and the agent
+      // turns Docker on by itself on a machine where a docker or podman binary exists.
+      '--enable-host',
+      'true',
+      '--enable-docker',
+      'false',
+      '--enable-kubernetes',
+      'false',
     ],
     cleanEnv(),
   );
@@ -423,12 +488,14 @@ async function measureAgent(
     // Normally exactly the warm-up count; more only if buffered reports went out together.
     const target = first.reportsSent + plan.cycles;
     const cpuStart = cpuTimes(agent.pid);
+    const machineStart = machineBusySeconds();
     const t0 = performance.now();
     const samples = await sampleCycles(agent.pid, floorPid, plan, t0, agent.exited);
     // The window ends when the N-th report after the warm-up is accepted, at the phase it started at.
     const last = await waitForReports(agent, origin, target, budget(plan.cycles), 50);
     const cpuEnd = cpuTimes(agent.pid);
     const seconds = (performance.now() - t0) / 1000;
+    const machineCores = busyCores(machineStart, seconds);
     if (last.reportsSent !== target)
       throw new Error(`${name}: saw ${last.reportsSent} reports when waiting for ${target}`);
     if (last.reportsDropped > 0 || last.reportsBuffered > 0)
@@ -436,7 +503,11 @@ async function measureAgent(
         `${name}: ${last.reportsDropped} reports dropped, ${last.reportsBuffered} buffered ` +
           `(last error: ${last.lastError ?? 'none'}), so the cycles are not all deliveries`,
       );
-    return { window: { ...samples, cpuStart, cpuEnd, seconds }, version: last.version, reports: last };
+    return {
+      window: { ...samples, cpuStart, cpuEnd, seconds, machineCores },
+      version: last.version,
+      reports: last,
+    };
   } finally {
     await agent.stop();
     rmSync(stateDir, { recursive: true, force: true });
@@ -484,9 +555,16 @@ async function measureNodeExporter(
       await scrape(url);
     }
     const cpuStart = cpuTimes(exporter.pid);
+    const machineStart = machineBusySeconds();
     const t0 = performance.now();
     const scrapes: Scrape[] = [];
-    const mem = { rss: [] as number[], anon: [] as number[], file: [] as number[], floorRss: [] as number[] };
+    const mem = {
+      rss: [] as number[],
+      anon: [] as number[],
+      file: [] as number[],
+      floor: [] as Memory[],
+      cpu: [] as number[],
+    };
     for (let i = 0; i < plan.cycles; i++, k++) {
       await next();
       scrapes.push(await Promise.race([scrape(url), exporter.exited]));
@@ -495,12 +573,15 @@ async function measureNodeExporter(
       mem.rss.push(m.rss);
       mem.anon.push(m.anon);
       mem.file.push(m.file);
-      mem.floorRss.push(memory(floorPid).rss);
+      mem.floor.push(memory(floorPid));
+      const c = cpuTimes(exporter.pid);
+      mem.cpu.push(c.self + c.children);
     }
     // Half an interval after the last scrape started, as the agent's window ends right after a cycle.
     const cpuEnd = cpuTimes(exporter.pid);
     const seconds = (performance.now() - t0) / 1000;
-    return { window: { ...mem, cpuStart, cpuEnd, seconds }, scrapes };
+    const machineCores = busyCores(machineStart, seconds);
+    return { window: { ...mem, cpuStart, cpuEnd, seconds, machineCores }, scrapes };
   } finally {
     await exporter.stop();
   }
@@ -526,7 +607,24 @@ function subjectOf(
     childCpuMsPerCycle: ((w.cpuEnd.children - w.cpuStart.children) * 1000) / cycles,
     cycles,
     windowSeconds: w.seconds,
+    machineCores: w.machineCores,
+    ...cpuShape(w),
     detail,
+  };
+}
+
+/** Per-cycle CPU between consecutive samples (clock-tick resolution), and the window's halves. */
+function cpuShape(w: Window): Pick<Subject, 'cpuMsByCycle' | 'busiestCycleMs' | 'cpuMsPerCycleHalves'> {
+  const start = w.cpuStart.self + w.cpuStart.children;
+  const byCycle = w.cpu.map(
+    (c, i) => Math.round((c - (i === 0 ? start : (w.cpu[i - 1] ?? c))) * 1000 * 10) / 10,
+  );
+  const half = Math.floor(byCycle.length / 2);
+  const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+  return {
+    cpuMsByCycle: byCycle,
+    busiestCycleMs: Math.max(...byCycle),
+    cpuMsPerCycleHalves: [mean(byCycle.slice(0, half)), mean(byCycle.slice(half))],
   };
 }
 
@@ -599,14 +697,14 @@ export default async function agentBench(): Promise<void> {
   const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   const forgetScratch = atExit(removeScratch);
   const subjects: Subject[] = [];
-  let floorWindow: { rss: number[]; cpuStart: CpuTimes; cpuEnd: CpuTimes; seconds: number } | undefined;
+  let floorWindow: { mem: Memory[]; cpuStart: CpuTimes; cpuEnd: CpuTimes; seconds: number } | undefined;
   const procs: Array<{ stop(): Promise<void> }> = [];
   let agentVersion = 'unknown';
   try {
     // The floor: an idle Node process of the same binary, alive for the whole run.
     const floor = startProcess('floor', process.execPath, ['-e', 'setInterval(() => {}, 1000)'], cleanEnv());
     procs.push(floor);
-    const floorRss: number[] = [];
+    const floorMem: Memory[] = [];
 
     const token = randomBytes(32).toString('hex');
     const port = await freePort();
@@ -639,6 +737,12 @@ export default async function agentBench(): Promise<void> {
     if (executable) agents.push({ name: 'agent (single executable)', cmd: executable, args: [] });
     for (const a of agents) {
       console.log(`running: ${a.name}`);
+      // What ran: the executable's hash, or the source's newest change; checked again afterwards, because
+      // a build or an edit during the window would make the figures belong to neither version.
+      const isSource = a.cmd === process.execPath;
+      const sha256 = isSource ? undefined : sha256Of(a.cmd);
+      const changedAt = () => (isSource ? newestSourceMtime() : statSync(a.cmd).mtimeMs);
+      const before = changedAt();
       const { window, version, reports } = await measureAgent(
         a.name,
         a,
@@ -649,13 +753,21 @@ export default async function agentBench(): Promise<void> {
         scratch,
       );
       agentVersion = version;
-      floorRss.push(...window.floorRss);
+      floorMem.push(...window.floor);
+      const changed = changedAt() !== before;
+      if (changed)
+        console.log(
+          `note: ${isSource ? "the agent's source" : relative(process.cwd(), a.cmd)} changed while ` +
+            `'${a.name}' was measured; its figures are for the version that was running`,
+        );
       subjects.push(
         subjectOf(a.name, 'agent', 'cycle', window, plan.cycles, {
           version,
           command: [relative(ROOT, a.cmd) || a.cmd, ...a.args.map((x) => relative(ROOT, x) || x)].join(' '),
           reportsSent: reports.reportsSent,
           reportsDropped: reports.reportsDropped,
+          sha256,
+          changedDuringRun: changed,
         }),
       );
     }
@@ -663,7 +775,7 @@ export default async function agentBench(): Promise<void> {
 
     console.log('running: node_exporter');
     const { window, scrapes } = await measureNodeExporter(exporterBinary, floor.pid, plan);
-    floorRss.push(...window.floorRss);
+    floorMem.push(...window.floor);
     const scrapeMs = scrapes.map((s) => s.ms);
     subjects.push(
       subjectOf('node_exporter', 'node_exporter', 'scrape', window, plan.cycles, {
@@ -676,7 +788,7 @@ export default async function agentBench(): Promise<void> {
     );
 
     floorWindow = {
-      rss: floorRss,
+      mem: floorMem,
       cpuStart: floorCpuStart,
       cpuEnd: cpuTimes(floor.pid),
       seconds: (performance.now() - floorT0) / 1000,
@@ -688,22 +800,26 @@ export default async function agentBench(): Promise<void> {
     removeScratch();
   }
 
-  // The floor's CPU is over its whole life, per interval, for reference.
+  // The floor's memory is sampled with every subject's; its CPU is over the whole run, per interval.
   const floorIntervals = (floorWindow.seconds * 1000) / plan.intervalMs;
-  const floorMem = floorWindow.rss;
+  const floorRss = floorWindow.mem.map((m) => m.rss);
   const floor: Subject = {
     name: 'bare Node (floor)',
     kind: 'floor',
     unit: 'interval',
-    steadyRssMiB: median(floorMem),
-    maxRssMiB: Math.max(...floorMem),
-    steadyAnonMiB: Number.NaN,
-    steadyFileMiB: Number.NaN,
+    steadyRssMiB: median(floorRss),
+    maxRssMiB: Math.max(...floorRss),
+    steadyAnonMiB: median(floorWindow.mem.map((m) => m.anon)),
+    steadyFileMiB: median(floorWindow.mem.map((m) => m.file)),
     cpuMsPerCycle: ((floorWindow.cpuEnd.self - floorWindow.cpuStart.self) * 1000) / floorIntervals,
     childCpuMsPerCycle: 0,
-    cycles: floorMem.length,
+    cycles: floorRss.length,
     windowSeconds: floorWindow.seconds,
-    detail: { command: `node -e "setInterval(() => {}, 1000)"`, samples: floorMem.length },
+    machineCores: undefined,
+    cpuMsByCycle: [],
+    busiestCycleMs: Number.NaN,
+    cpuMsPerCycleHalves: [Number.NaN, Number.NaN],
+    detail: { command: 'node -e "setInterval(() => {}, 1000)"', samples: floorRss.length },
   };
   const exporter = subjects.find((s) => s.kind === 'node_exporter');
   const exporterCpu = exporter ? exporter.cpuMsPerCycle + exporter.childCpuMsPerCycle : Number.NaN;
@@ -724,6 +840,21 @@ export default async function agentBench(): Promise<void> {
     `CPU: utime + stime (+ tools it ran) from /proc/<pid>/stat over ${plan.cycles} cycles, ` +
       `clock tick ${(1000 / ticksPerSecond()).toFixed(0)} ms, so ±${(1000 / ticksPerSecond() / plan.cycles).toFixed(2)} ms per cycle`,
   );
+  for (const s of subjects)
+    console.log(
+      `${s.name}: CPU ms per ${s.unit} ${fixed(s.cpuMsPerCycleHalves[0], 2)} in the first half of the window, ` +
+        `${fixed(s.cpuMsPerCycleHalves[1], 2)} in the second; busiest ${s.unit} ${fixed(s.busiestCycleMs, 0)} ms`,
+    );
+  console.log(
+    `machine busy during the windows (all processes, of ${cores} cores): ` +
+      subjects.map((s) => `${s.name} ${fixed(s.machineCores, 2)}`).join(', '),
+  );
+  for (const s of subjects)
+    if ((s.machineCores ?? 0) >= 0.25)
+      console.log(
+        `note: the machine was busy with ${fixed(s.machineCores, 2)} cores during '${s.name}': other work ` +
+          'ran at the same time, so its CPU figure may be inflated; run again on a quiet machine',
+      );
   for (const s of subjects) {
     const expected = (plan.cycles * plan.intervalMs) / 1000;
     if (s.windowSeconds > expected * 1.1 + 1)
@@ -733,8 +864,11 @@ export default async function agentBench(): Promise<void> {
   }
   for (const s of subjects) {
     if (s.kind !== 'agent') continue;
-    const rssMet = (s.rssOfFloor ?? Number.POSITIVE_INFINITY) <= AIM.rssOfFloor;
-    const cpuMet = (s.cpuOfNodeExporter ?? Number.POSITIVE_INFINITY) < AIM.cpuOfNodeExporter;
+    // Judged on the ratios as printed (two decimals), so that 1.00× never reads as below 1×.
+    const printed = (n: number | undefined) =>
+      n === undefined ? Number.POSITIVE_INFINITY : Number(n.toFixed(2));
+    const rssMet = printed(s.rssOfFloor) <= AIM.rssOfFloor;
+    const cpuMet = printed(s.cpuOfNodeExporter) < AIM.cpuOfNodeExporter;
     console.log(
       `${s.name}: RSS ${fixed(s.rssOfFloor, 2)}× the floor (aim <= ${AIM.rssOfFloor}×: ${rssMet ? 'met' : 'not met'}), ` +
         `CPU ${fixed(s.cpuOfNodeExporter, 2)}× node_exporter's per scrape (aim < 1×: ${cpuMet ? 'met' : 'not met'}) ` +
