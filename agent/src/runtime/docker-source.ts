@@ -19,6 +19,7 @@ export function dockerSource(
   // A collection must end before the next one is due; 25 s at most, as with the default 30 s interval.
   const cycleBudgetMs = Math.min(25_000, Math.max(5_000, config.intervalMs * 0.8));
   const collector = createDockerCollector({ runtime: config.dockerRuntime, env, log, cycleBudgetMs });
+  const seenCommands = new Set<string>();
   return {
     name: 'docker',
     path: PATHS.dockerReport,
@@ -49,7 +50,10 @@ export function dockerSource(
     },
     onAck(body) {
       for (const command of ackedCommands(body)) {
-        // Commands that change containers are not part of this agent; a stop request is logged for the admin.
+        // Commands that change containers are not part of this agent; each one is logged once for the
+        // admin (a pending uninstall repeats its stop command on every acknowledgement).
+        if (seenCommands.has(command.id)) continue;
+        seenCommands.add(command.id);
         log.warn('server sent a Docker command this agent does not carry out', {
           type: command.type,
           id: command.id,
