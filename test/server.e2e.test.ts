@@ -1,8 +1,15 @@
 // The real server process on a real port: ingest, persistence across restart, limits, clean shutdown.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { CreateTokenResponse, HostReportResponse, StateResponse, TokenListResponse } from '@pulse/shared';
+import {
+  CreateTokenResponse,
+  ErrorEnvelope,
+  HostReportResponse,
+  StateResponse,
+  TokenListResponse,
+} from '@pulse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from './support/server-process.ts';
 
@@ -48,13 +55,39 @@ describe('server on a real port', () => {
   });
 
   it('refuses a 20 MiB body with 413 and keeps serving', async () => {
-    const res = await api('/api/agents/host/report', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: Buffer.alloc(20 * 1024 * 1024, 0x20),
-    }).catch((err: unknown) => err);
-    // The server may close the socket once it has answered; either way it must not have taken the body.
-    if (res instanceof Response) expect(res.status).toBe(413);
+    // Declare 20 MiB but send only the first 64 KiB: the answer must come from the declared length,
+    // before the server reads (or buffers) the body.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${server.url}/api/agents/host/report`,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': String(20 * 1024 * 1024),
+            'X-API-Token': envToken,
+          },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => {
+            body += d;
+          });
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.write(Buffer.alloc(64 * 1024, 0x20));
+    });
+    expect(answer.status).toBe(413);
+    expect(ErrorEnvelope.parse(JSON.parse(answer.body))).toMatchObject({
+      code: 'report_too_large',
+      details: { dimension: 'encoded_http_body', actualBytes: String(20 * 1024 * 1024) },
+    });
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   });
 
