@@ -2,5 +2,6 @@
 export { agentSettings } from './agent-settings.ts';
 export { apiTokens } from './api-tokens.ts';
 export { hostIdentities } from './host-identities.ts';
+export { proxmoxInstances } from './proxmox-instances.ts';
 export { removedAgents } from './removed-agents.ts';
 export { resourceMetadata } from './resource-metadata.ts';
