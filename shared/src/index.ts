@@ -9,6 +9,7 @@ export * from './schemas/host-report.ts';
 export * from './schemas/host-state.ts';
 export * from './schemas/kubernetes-report.ts';
 export * from './schemas/kubernetes-state.ts';
+export * from './schemas/proxmox-config.ts';
 export * from './schemas/resource.ts';
 export * from './schemas/state-response.ts';
 export * from './schemas/system.ts';
