@@ -3,7 +3,12 @@ import type { Logger, VersionResponse } from '@pulse/shared';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
 import type { AppDeps } from './deps.ts';
+import { registerAgentExtractors } from './history/extractors.ts';
+import { HistoryStore } from './history/history-store.ts';
+import { HistorySampler } from './history/sampler.ts';
+import { DEFAULT_RETENTION, type MetricsRetention } from './history/tiers.ts';
 import { MetadataStore } from './metadata/metadata-store.ts';
+import { SecretBox } from './security/secret-box.ts';
 import { SetupToken } from './security/setup-token.ts';
 import { TokenStore } from './security/tokens.ts';
 import { AgentSettingsStore } from './sources/agents/agent-settings.ts';
@@ -12,7 +17,13 @@ import { HostAgents } from './sources/agents/host-agents.ts';
 import { HostIdentityRegistry } from './sources/agents/host-identity.ts';
 import { KubernetesAgents } from './sources/agents/kubernetes-agents.ts';
 import { RemovalBlocks } from './sources/agents/removal-blocks.ts';
+import type { ClientTuning } from './sources/proxmox/client/endpoint-client.ts';
+import { HostLinkStore } from './sources/proxmox/host-links.ts';
+import { InstanceStore } from './sources/proxmox/instance-store.ts';
+import { type PollIntervals, ProxmoxMonitor } from './sources/proxmox/monitor.ts';
+import { systemTimers, type Timers } from './sources/proxmox/scheduler/timers.ts';
 import { LiveState } from './state/live-state.ts';
+import { ProxmoxLists } from './state/proxmox-lists.ts';
 
 export interface ComposeInput {
   db: Db;
@@ -21,6 +32,11 @@ export interface ComposeInput {
   log: Logger;
   clock: Clock;
   version: VersionResponse;
+  metricsRetention?: MetricsRetention;
+  pollIntervals?: Partial<PollIntervals>;
+  /** Tests drive the poll timers with a fake clock. */
+  timers?: Timers;
+  proxmoxTuning?: ClientTuning;
 }
 
 export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
@@ -35,6 +51,25 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
   const settings = await AgentSettingsStore.load(db);
   const fleetDeps = { blocks, settings, clock };
   const identities = await HostIdentityRegistry.load(db, blocks);
+  const history = await HistoryStore.open(db.$client, {
+    clock,
+    retention: input.metricsRetention ?? DEFAULT_RETENTION,
+  });
+  // New sources add their collections here: historySampler.registerExtractor('<collection>', fn).
+  const historySampler = new HistorySampler(state, history, clock);
+  registerAgentExtractors(historySampler);
+  const instances = await InstanceStore.load(db, SecretBox.openKeyFile(input.dataDir), clock);
+  const proxmoxLists = new ProxmoxLists(clock.now());
+  const proxmox = new ProxmoxMonitor({
+    store: instances,
+    state,
+    lists: proxmoxLists,
+    clock,
+    timers: input.timers ?? systemTimers,
+    log,
+    ...(input.pollIntervals ? { intervals: input.pollIntervals } : {}),
+    ...(input.proxmoxTuning ? { tuning: input.proxmoxTuning } : {}),
+  });
   return {
     log,
     clock,
@@ -49,5 +84,10 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
     kubernetesAgents: new KubernetesAgents(state.kubernetesClusters, fleetDeps),
     hostAgents: new HostAgents({ state, identities, blocks, clock, serverVersion: input.version.version }),
     metadata: await MetadataStore.load(db, clock),
+    history,
+    instances,
+    proxmox,
+    proxmoxLists,
+    hostLinks: await HostLinkStore.load(db, clock),
   };
 }

@@ -1,6 +1,7 @@
 // Server configuration, read from the environment once at start and passed down.
 import { DEFAULT_PORT, LOG_LEVELS } from '@pulse/shared';
 import { z } from 'zod';
+import type { MetricsRetention } from './history/tiers.ts';
 
 const tokenList = z
   .string()
@@ -20,6 +21,21 @@ const EnvSchema = z.object({
   API_TOKENS: tokenList,
   API_TOKEN: tokenList,
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // Proxmox poll cadence in seconds, and how many PVE cycles pass between backup reads.
+  PVE_POLLING_INTERVAL: z.coerce.number().int().min(5).max(3600).default(10),
+  PBS_POLLING_INTERVAL: z.coerce.number().int().min(10).max(3600).default(60),
+  PMG_POLLING_INTERVAL: z.coerce.number().int().min(10).max(3600).default(60),
+  BACKUP_POLLING_CYCLES: z.coerce.number().int().min(1).max(1000).default(10),
+  // Metrics history retention per tier (the seeds' metricsRetention* system settings).
+  METRICS_RETENTION_RAW_HOURS: z.coerce.number().int().min(1).max(168).default(2),
+  METRICS_RETENTION_MINUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24),
+  METRICS_RETENTION_HOURLY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  METRICS_RETENTION_DAILY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export interface ServerConfig {
@@ -29,6 +45,8 @@ export interface ServerConfig {
   /** Raw tokens from API_TOKEN and API_TOKENS, merged without duplicates. */
   envTokens: string[];
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  pollIntervals: { pveMs: number; pbsMs: number; pmgMs: number; backupEveryCycles: number };
+  metricsRetention: MetricsRetention;
 }
 
 export function parseConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -44,5 +62,17 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
     dataDir: e.PULSE_DATA_DIR,
     envTokens: [...new Set([...e.API_TOKENS, ...e.API_TOKEN])],
     logLevel: e.LOG_LEVEL,
+    pollIntervals: {
+      pveMs: e.PVE_POLLING_INTERVAL * 1000,
+      pbsMs: e.PBS_POLLING_INTERVAL * 1000,
+      pmgMs: e.PMG_POLLING_INTERVAL * 1000,
+      backupEveryCycles: e.BACKUP_POLLING_CYCLES,
+    },
+    metricsRetention: {
+      rawHours: e.METRICS_RETENTION_RAW_HOURS,
+      minuteHours: e.METRICS_RETENTION_MINUTE_HOURS,
+      hourlyDays: e.METRICS_RETENTION_HOURLY_DAYS,
+      dailyDays: e.METRICS_RETENTION_DAILY_DAYS,
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Everything createApp needs, built by main.ts (or by a test) and passed in.
 import type { Logger, VersionResponse } from '@pulse/shared';
 import type { Clock } from './clock.ts';
+import type { HistoryStore } from './history/history-store.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
 import type { SetupToken } from './security/setup-token.ts';
 import type { TokenStore } from './security/tokens.ts';
@@ -9,7 +10,11 @@ import type { HostAgents } from './sources/agents/host-agents.ts';
 import type { HostIdentityRegistry } from './sources/agents/host-identity.ts';
 import type { KubernetesAgents } from './sources/agents/kubernetes-agents.ts';
 import type { RemovalBlocks } from './sources/agents/removal-blocks.ts';
+import type { HostLinkStore } from './sources/proxmox/host-links.ts';
+import type { InstanceStore } from './sources/proxmox/instance-store.ts';
+import type { ProxmoxMonitor } from './sources/proxmox/monitor.ts';
 import type { LiveState } from './state/live-state.ts';
+import type { ProxmoxLists } from './state/proxmox-lists.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -25,4 +30,13 @@ export interface AppDeps {
   blocks: RemovalBlocks;
   dockerAgents: DockerAgents;
   kubernetesAgents: KubernetesAgents;
+  /** Metrics history, fed by the state's change feed; main.ts ticks it and closes it on stop. */
+  history: HistoryStore;
+  /** Configured Proxmox VE / PBS / PMG connections. */
+  instances: InstanceStore;
+  /** Polls them; started by main.ts (tests start it when they need it). */
+  proxmox: ProxmoxMonitor;
+  proxmoxLists: ProxmoxLists;
+  /** Admins' agent host ↔ Proxmox node links. */
+  hostLinks: HostLinkStore;
 }

@@ -10,6 +10,8 @@ import { openDb } from './db/client.ts';
 import { detectVersion } from './version.ts';
 
 const LIVENESS_SWEEP_MS = 5_000;
+/** The history writer's cadence: a restart loses at most this much of recorded samples. */
+const HISTORY_TICK_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env);
@@ -24,14 +26,22 @@ async function main(): Promise<void> {
     log,
     clock: systemClock,
     version,
+    pollIntervals: config.pollIntervals,
+    metricsRetention: config.metricsRetention,
   });
   const app = createApp(deps);
+  deps.proxmox.start();
 
   const sweep = setInterval(() => {
     deps.hostAgents.sweep();
     deps.dockerAgents.fleet.sweep();
     deps.kubernetesAgents.fleet.sweep();
   }, LIVENESS_SWEEP_MS);
+  const historyTick = setInterval(() => {
+    deps.history
+      .tick()
+      .catch((err: unknown) => log.error('metrics history write failed', { error: String(err) }));
+  }, HISTORY_TICK_MS);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.bindAddress }, (info) => {
     log.info('pulse server listening', {
       address: info.address,
@@ -52,9 +62,17 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('shutting down', { signal });
     clearInterval(sweep);
+    void deps.proxmox.stop();
+    clearInterval(historyTick);
+    // Flush before waiting on open connections, so the 5 s fallback exit cannot skip it.
+    const flushed = deps.history
+      .close()
+      .catch((err: unknown) => log.error('metrics history flush failed', { error: String(err) }));
     server.close(() => {
-      close();
-      process.exit(0);
+      void flushed.finally(() => {
+        close();
+        process.exit(0);
+      });
     });
     setTimeout(() => process.exit(0), 5_000).unref();
   };

@@ -62,6 +62,7 @@ export function pbsRoutes(m: ProxmoxModel): Route[] {
   const uptime = () => m.clock.now() - m.pbs.bootTime;
   return [
     route('GET', '/version', () => ok(m.pbs.version)),
+    route('GET', '/nodes', () => ok([{ node: m.pbs.hostname }])),
     route('GET', '/nodes/localhost/status', () =>
       ok({
         cpu: 0.031,

@@ -33,6 +33,15 @@ function agentReply(g: Guest, command: string): Reply {
   if (!g.agent) return fail(500, 'QEMU guest agent is not running');
   const mac = g.mac.toLowerCase();
   const results: Record<string, unknown> = {
+    info: {
+      version: '9.2.0',
+      supported_commands: [
+        'guest-info',
+        'guest-get-fsinfo',
+        'guest-get-osinfo',
+        'guest-network-get-interfaces',
+      ].map((name) => ({ name, enabled: true, 'success-response': true })),
+    },
     'get-osinfo': {
       id: g.os.id,
       name: g.os.name,
@@ -137,6 +146,34 @@ function snapshots(g: Guest): Reply {
   return ok(list);
 }
 
+/** A slice of the guest's config file as /config prints it (strings and numbers, `digest` first). */
+function guestConfig(g: Guest): Record<string, string | number> {
+  const digest = createHash('sha1').update(`${g.vmid}:${g.name}:${g.node}`).digest('hex');
+  const common = {
+    digest,
+    cores: g.maxcpu,
+    memory: Math.round(g.maxmem / 1024 ** 2),
+    ...(g.tags ? { tags: g.tags } : {}),
+  };
+  if (g.type === 'lxc') {
+    return {
+      ...common,
+      hostname: g.name,
+      ostype: g.os.id,
+      arch: 'amd64',
+      rootfs: `local-lvm:vm-${g.vmid}-disk-0,size=8G`,
+    };
+  }
+  return {
+    ...common,
+    name: g.name,
+    ostype: 'l26',
+    agent: g.agent ? '1' : '0',
+    scsi0: `ceph-vm:vm-${g.vmid}-disk-0,size=${Math.round(g.maxdisk / 1024 ** 3)}G`,
+    net0: `virtio=${g.mac},bridge=vmbr0`,
+  };
+}
+
 export function guestRoutes(ctx: PveContext, type: GuestType): Route[] {
   const m = ctx.model;
   const t = () => m.clock.now();
@@ -150,6 +187,9 @@ export function guestRoutes(ctx: PveContext, type: GuestType): Route[] {
     ),
     route('GET', `/nodes/{node}/${type}/{vmid}/status/current`, (_r, p) =>
       guestOr(ctx, p.node ?? '', type, p.vmid ?? '', (g) => ok(guestStatus(m, g, t()))),
+    ),
+    route('GET', `/nodes/{node}/${type}/{vmid}/config`, (_r, p) =>
+      guestOr(ctx, p.node ?? '', type, p.vmid ?? '', (g) => ok(guestConfig(g))),
     ),
     route('GET', `/nodes/{node}/${type}/{vmid}/snapshot`, (_r, p) =>
       guestOr(ctx, p.node ?? '', type, p.vmid ?? '', snapshots),
@@ -173,7 +213,7 @@ export function guestRoutes(ctx: PveContext, type: GuestType): Route[] {
     );
   }
   if (type === 'qemu') {
-    for (const cmd of ['get-fsinfo', 'get-osinfo', 'network-get-interfaces']) {
+    for (const cmd of ['info', 'get-fsinfo', 'get-osinfo', 'network-get-interfaces']) {
       routes.push(
         route('GET', `/nodes/{node}/qemu/{vmid}/agent/${cmd}`, (_r, p) =>
           guestOr(ctx, p.node ?? '', type, p.vmid ?? '', (g) => agentReply(g, cmd)),

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { resourceMetadata } from '../db/schema/index.ts';
 
-export const METADATA_KINDS = ['host', 'docker-host', 'docker-container'] as const;
+export const METADATA_KINDS = ['host', 'docker-host', 'docker-container', 'guest'] as const;
 export type MetadataKind = (typeof METADATA_KINDS)[number];
 
 function isKind(v: string): v is MetadataKind {
@@ -65,11 +65,13 @@ export class MetadataStore {
     agentHosts: Record<string, HostMetadata>;
     hosts: Record<string, HostMetadata>;
     containers: Record<string, HostMetadata>;
+    guests: Record<string, HostMetadata>;
   } {
     return {
       agentHosts: this.all('host'),
       hosts: this.all('docker-host'),
       containers: this.all('docker-container'),
+      guests: this.all('guest'),
     };
   }
 

@@ -1,16 +1,34 @@
 // The single in-memory owner of what is true now, with a change feed. No timers, no I/O.
-import type { DockerHostState, HostState, KubernetesClusterState } from '@pulse/shared';
+import type {
+  DockerHostState,
+  HostState,
+  KubernetesClusterState,
+  ProxmoxGuest,
+  ProxmoxNode,
+  ProxmoxStorage,
+  PveCephCluster,
+  PvePhysicalDisk,
+} from '@pulse/shared';
 
 export interface LiveEntity {
   id: string;
-  status: string;
+  status?: string;
 }
 
-export type CollectionName = 'hosts' | 'dockerHosts' | 'kubernetesClusters';
+export type CollectionName =
+  | 'hosts'
+  | 'dockerHosts'
+  | 'kubernetesClusters'
+  | 'nodes'
+  | 'vms'
+  | 'containers'
+  | 'storage'
+  | 'cephClusters'
+  | 'physicalDisks';
 
 export type StateChange =
   | { kind: 'upserted'; collection: CollectionName; item: LiveEntity }
-  | { kind: 'status'; collection: CollectionName; item: LiveEntity; previous: string }
+  | { kind: 'status'; collection: CollectionName; item: LiveEntity; previous: string | undefined }
   | { kind: 'removed'; collection: CollectionName; id: string };
 
 export type ChangeListener = (change: StateChange) => void;
@@ -70,6 +88,12 @@ export class LiveState {
   readonly hosts: Collection<HostState>;
   readonly dockerHosts: Collection<DockerHostState>;
   readonly kubernetesClusters: Collection<KubernetesClusterState>;
+  readonly nodes: Collection<ProxmoxNode>;
+  readonly vms: Collection<ProxmoxGuest>;
+  readonly containers: Collection<ProxmoxGuest>;
+  readonly storage: Collection<ProxmoxStorage>;
+  readonly cephClusters: Collection<PveCephCluster>;
+  readonly physicalDisks: Collection<PvePhysicalDisk>;
 
   constructor(now: number) {
     this.updatedAt = now;
@@ -77,6 +101,12 @@ export class LiveState {
     this.hosts = new Collection<HostState>('hosts', emit);
     this.dockerHosts = new Collection<DockerHostState>('dockerHosts', emit);
     this.kubernetesClusters = new Collection<KubernetesClusterState>('kubernetesClusters', emit);
+    this.nodes = new Collection<ProxmoxNode>('nodes', emit);
+    this.vms = new Collection<ProxmoxGuest>('vms', emit);
+    this.containers = new Collection<ProxmoxGuest>('containers', emit);
+    this.storage = new Collection<ProxmoxStorage>('storage', emit);
+    this.cephClusters = new Collection<PveCephCluster>('cephClusters', emit);
+    this.physicalDisks = new Collection<PvePhysicalDisk>('physicalDisks', emit);
   }
 
   get lastUpdate(): number {

@@ -77,6 +77,8 @@ export const HostState = z.object({
   netOutRate: z.number().optional(),
   diskReadRate: z.number().optional(),
   diskWriteRate: z.number().optional(),
+  /** The Proxmox node this host is (an admin's link, or inferred from its name and address). */
+  linkedNodeId: z.string().optional(),
 });
 export type HostState = z.infer<typeof HostState>;
 

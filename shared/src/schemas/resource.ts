@@ -102,6 +102,25 @@ export const KubernetesFacet = z.object({
   version: z.string().optional(),
 });
 
+/** Where a Proxmox-sourced resource lives: VE nodes, guests, storage, Ceph, disks, Backup and Mail Gateway. */
+export const ProxmoxFacet = z.object({
+  /** The configured connection's name, or the cluster's. */
+  instance: z.string(),
+  clusterName: z.string().optional(),
+  nodeName: z.string().optional(),
+  vmid: z.number().optional(),
+  guestType: z.enum(['qemu', 'lxc']).optional(),
+  template: z.boolean().optional(),
+  lock: z.string().optional(),
+  version: z.string().optional(),
+  kernelVersion: z.string().optional(),
+  storageType: z.string().optional(),
+  shared: z.boolean().optional(),
+  content: z.string().optional(),
+  health: z.string().optional(),
+  pendingUpdates: z.number().optional(),
+});
+
 export const Resource = z.object({
   id: z.string(),
   type: ResourceType,
@@ -115,6 +134,8 @@ export const Resource = z.object({
   identity: ResourceIdentity,
   metrics: ResourceMetrics,
   uptime: z.number().optional(),
+  /** °C, where the source measures one (a disk, a host's CPU package). */
+  temperature: z.number().optional(),
   tags: z.array(z.string()),
   customUrl: z.string().optional(),
   parentId: z.string().optional(),
@@ -122,6 +143,7 @@ export const Resource = z.object({
   agent: AgentFacet.optional(),
   docker: DockerFacet.optional(),
   kubernetes: KubernetesFacet.optional(),
+  proxmox: ProxmoxFacet.optional(),
 });
 export type Resource = z.infer<typeof Resource>;
 

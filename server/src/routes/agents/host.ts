@@ -13,7 +13,7 @@ const reportLimits = {
   tooLarge: 'report_too_large' as const,
 };
 
-export function hostAgentRoutes({ hostAgents, log }: AppDeps): RouteSpec[] {
+export function hostAgentRoutes({ hostAgents, hostLinks, log }: AppDeps): RouteSpec[] {
   const report: Handler<AppEnv> = async (c) => {
     const body = await readJson(c.req, HostReport, reportLimits, 'invalid_report');
     const { applied, ...answer } = await hostAgents.ingest(body, c.get('token'));
@@ -53,6 +53,7 @@ export function hostAgentRoutes({ hostAgents, log }: AppDeps): RouteSpec[] {
     route('DELETE', '/api/agents/host/:id', 'agent:manage', async (c) => {
       const id = pathParam(c, 'id');
       if (!(await hostAgents.remove(id))) throw new ApiError('not_found', `No host agent with id '${id}'`);
+      await hostLinks.forget(id);
       return c.json({
         success: true,
         id,

@@ -1,4 +1,4 @@
-// Metadata routes (GET all, GET/PUT/DELETE one) for hosts, Docker hosts and containers: one shape, three paths.
+// Metadata routes (GET all, GET/PUT/DELETE one) for hosts, Docker hosts, containers and Proxmox guests.
 import { HostMetadataInput, LIMITS } from '@pulse/shared';
 import type { Context } from 'hono';
 import type { AppDeps } from '../../deps.ts';
@@ -45,5 +45,6 @@ export function allMetadataRoutes(deps: AppDeps): RouteSpec[] {
     ...metadataRoutes(deps, '/api/hosts/metadata', 'host', 'hostId'),
     ...metadataRoutes(deps, '/api/docker/hosts/metadata', 'docker-host', 'hostId'),
     ...metadataRoutes(deps, '/api/docker/metadata', 'docker-container', 'containerId'),
+    ...metadataRoutes(deps, '/api/guests/metadata', 'guest', 'guestId'),
   ];
 }

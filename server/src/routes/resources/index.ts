@@ -7,8 +7,9 @@ import { allResources } from '../../state/project-state.ts';
 import { queryResources, resourceStats } from '../../state/resource-query.ts';
 import { pathParam, type RouteSpec, route } from '../route.ts';
 
-export function resourceRoutes({ state, metadata }: AppDeps): RouteSpec[] {
-  const resources = () => allResources(state, metadata.forResources());
+export function resourceRoutes({ state, metadata, proxmoxLists, hostLinks }: AppDeps): RouteSpec[] {
+  const resources = () =>
+    allResources(state, metadata.forResources(), { lists: proxmoxLists, links: hostLinks.current() });
   return [
     route('GET', '/api/resources', 'monitoring:read', (c) =>
       c.json(queryResources(resources(), parseQuery(ResourceQuery, c.req.query()))),

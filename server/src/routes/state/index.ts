@@ -10,6 +10,8 @@ export function stateRoutes(deps: AppDeps): RouteSpec[] {
       return c.json(
         projectState({
           state: deps.state,
+          lists: deps.proxmoxLists,
+          links: deps.hostLinks.current(),
           metadata: deps.metadata.forResources(),
           removed: {
             removedHostAgents: deps.blocks.list('host', now),

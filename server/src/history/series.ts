@@ -1,0 +1,109 @@
+// The series dictionary: (resource type, resource id, metric) ↔ small integer id, plus each series'
+// samples that are recorded but not yet sealed into a block.
+import type { Row } from '@libsql/client';
+import { num, text } from './sql.ts';
+import { quantumExponent } from './tiers.ts';
+
+export class Series {
+  readonly id: number;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly metric: string;
+  /** Decimal exponent of the quantum its blocks are stored with. */
+  readonly exponent: number;
+  /** Unsealed samples, oldest first (unix seconds and values). */
+  readonly recentT: number[] = [];
+  readonly recentV: number[] = [];
+  private lastT = Number.NEGATIVE_INFINITY;
+
+  constructor(id: number, resourceType: string, resourceId: string, metric: string) {
+    this.id = id;
+    this.resourceType = resourceType;
+    this.resourceId = resourceId;
+    this.metric = metric;
+    this.exponent = quantumExponent(metric);
+  }
+
+  /** False when the sample is not newer than the last one. */
+  add(t: number, v: number): boolean {
+    if (t <= this.lastT) return false;
+    this.lastT = t;
+    this.recentT.push(t);
+    this.recentV.push(v);
+    return true;
+  }
+
+  countBefore(boundary: number): number {
+    let n = 0;
+    while (n < this.recentT.length && (this.recentT[n] ?? 0) < boundary) n++;
+    return n;
+  }
+
+  dropFirst(count: number): void {
+    this.recentT.splice(0, count);
+    this.recentV.splice(0, count);
+  }
+}
+
+function keyOf(resourceType: string, resourceId: string, metric: string): string {
+  return `${resourceType}\u0000${resourceId}\u0000${metric}`;
+}
+
+export class SeriesDictionary {
+  private readonly byKey = new Map<string, Series>();
+  private readonly byIndex: Array<Series | undefined> = [];
+  private fresh: Series[] = [];
+  nextId = 1;
+
+  static fromRows(rows: readonly Row[]): SeriesDictionary {
+    const dict = new SeriesDictionary();
+    for (const row of rows) {
+      dict.put(
+        new Series(num(row, 'id'), text(row, 'resource_type'), text(row, 'resource_id'), text(row, 'metric')),
+      );
+    }
+    return dict;
+  }
+
+  private put(s: Series): void {
+    this.byKey.set(keyOf(s.resourceType, s.resourceId, s.metric), s);
+    this.byIndex[s.id] = s;
+    if (s.id >= this.nextId) this.nextId = s.id + 1;
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  find(resourceType: string, resourceId: string, metric: string): Series | undefined {
+    return this.byKey.get(keyOf(resourceType, resourceId, metric));
+  }
+
+  ensure(resourceType: string, resourceId: string, metric: string): Series {
+    const found = this.find(resourceType, resourceId, metric);
+    if (found) return found;
+    const s = new Series(this.nextId, resourceType, resourceId, metric);
+    this.put(s);
+    this.fresh.push(s);
+    return s;
+  }
+
+  byId(id: number): Series | undefined {
+    return this.byIndex[id];
+  }
+
+  all(): Series[] {
+    return [...this.byKey.values()];
+  }
+
+  /** Series created since the last call, to be written with the next flush. */
+  takeNew(): Series[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
+  }
+
+  restoreNew(list: Series[]): void {
+    this.fresh = [...list, ...this.fresh];
+  }
+}

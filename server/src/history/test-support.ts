@@ -1,0 +1,58 @@
+// Test helpers: a history store on a fresh SQLite file under a fake clock, and a driver that records
+// samples at a cadence while ticking the writer like main.ts does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb } from '../db/client.ts';
+import { FakeClock } from '../testing/harness.ts';
+import { HistoryStore } from './history-store.ts';
+import { DEFAULT_RETENTION, type MetricsRetention } from './tiers.ts';
+
+export interface StoreFixture {
+  store: HistoryStore;
+  clock: FakeClock;
+  dataDir: string;
+  reopen(): Promise<HistoryStore>;
+  close(): void;
+}
+
+/** Starts on an exact week boundary so that every tier's first span begins with the data. */
+export const WEEK_START = Date.parse('2026-10-29T00:00:00Z');
+
+export async function storeFixture(retention: MetricsRetention = DEFAULT_RETENTION): Promise<StoreFixture> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pulse-history-'));
+  const clock = new FakeClock(WEEK_START);
+  let db = await openDb(dataDir);
+  const fx: StoreFixture = {
+    store: await HistoryStore.open(db.db.$client, { clock, retention }),
+    clock,
+    dataDir,
+    reopen: async () => {
+      db.close();
+      db = await openDb(dataDir);
+      fx.store = await HistoryStore.open(db.db.$client, { clock, retention });
+      return fx.store;
+    },
+    close: () => {
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return fx;
+}
+
+/** Records `value(i, tMs)` every `stepMs` for `count` steps, ticking the writer after each. */
+export async function drive(
+  fx: StoreFixture,
+  sid: number,
+  stepMs: number,
+  count: number,
+  value: (i: number, tMs: number) => number,
+): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    fx.store.append(sid, fx.clock.now(), value(i, fx.clock.now()));
+    await fx.store.tick();
+    fx.clock.advance(stepMs);
+  }
+  await fx.store.tick();
+}

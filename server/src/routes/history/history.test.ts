@@ -1,0 +1,154 @@
+import {
+  ChartsResponse,
+  ErrorEnvelope,
+  HistoryResponse,
+  MetricsStoreStats,
+  SystemConfigResponse,
+} from '@pulse/shared';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
+import { postReport, reportFor } from '../../testing/reports.ts';
+
+let h: Harness | undefined;
+afterEach(() => {
+  h?.close();
+  h = undefined;
+});
+
+async function withHistory(): Promise<{ h: Harness; token: string; hostId: string; clock: FakeClock }> {
+  const clock = new FakeClock();
+  h = await makeHarness({ clock });
+  const token = await h.token(['*']);
+  for (let i = 0; i < 12; i++) {
+    const res = await postReport(h.app, token, reportFor({ hostname: 'web-1', machineId: 'm-web-1' }));
+    expect(res.status).toBe(200);
+    await h.deps.history.tick();
+    clock.advance(10_000);
+  }
+  const hostId = h.deps.state.hosts.list()[0]?.id ?? '';
+  return { h, token, hostId, clock };
+}
+
+function get(app: Harness['app'], path: string, token: string): Promise<Response> {
+  return Promise.resolve(app.request(path, { headers: { 'X-API-Token': token } }));
+}
+
+describe('GET /api/metrics-store/history', () => {
+  it('returns the reported CPU of a host, raw tier for an hour', async () => {
+    const { h, token, hostId } = await withHistory();
+    const cpu = h.deps.state.hosts.list()[0]?.cpuUsage ?? Number.NaN;
+    const res = await get(
+      h.app,
+      `/api/metrics-store/history?resourceType=agent&resourceId=${hostId}&metric=cpu&range=1h`,
+      token,
+    );
+    expect(res.status).toBe(200);
+    const body = HistoryResponse.parse(await res.json());
+    expect(body).toMatchObject({
+      resourceType: 'agent',
+      resourceId: hostId,
+      metric: 'cpu',
+      range: '1h',
+      tier: 'raw',
+    });
+    expect(body.points).toHaveLength(12);
+    for (const p of body.points) expect(p.value).toBeCloseTo(cpu, 2);
+    expect(body.points[1]?.timestamp).toBe((body.points[0]?.timestamp ?? 0) + 10_000);
+  });
+
+  it('buckets to maxPoints with min and max', async () => {
+    const { h, token, hostId } = await withHistory();
+    const res = await get(
+      h.app,
+      `/api/metrics-store/history?resourceType=agent&resourceId=${hostId}&metric=cpu&range=1h&maxPoints=60`,
+      token,
+    );
+    const body = HistoryResponse.parse(await res.json());
+    // 60 s buckets: twelve 10 s samples fall into two or three of them.
+    expect(body.points.length).toBeGreaterThanOrEqual(2);
+    expect(body.points.length).toBeLessThanOrEqual(3);
+  });
+
+  it('answers an empty series for an unknown resource and accepts the aliases', async () => {
+    const { h, token } = await withHistory();
+    for (const type of ['guest', 'docker']) {
+      const res = await get(
+        h.app,
+        `/api/metrics-store/history?resourceType=${type}&resourceId=x&metric=cpu`,
+        token,
+      );
+      expect(res.status).toBe(200);
+      expect(HistoryResponse.parse(await res.json())).toMatchObject({
+        resourceType: type,
+        range: '24h',
+        points: [],
+      });
+    }
+  });
+
+  it.each([
+    ['resourceType=planet&resourceId=a&metric=cpu', 'resourceType', 'dockerContainer'],
+    ['resourceType=agent&resourceId=a&metric=cpu&range=fortnight', 'range', '365d'],
+    ['resourceType=agent&resourceId=a&metric=cpu&range=400d', 'range', '365d'],
+    ['resourceType=agent&resourceId=a&metric=cpu&maxPoints=0', 'maxPoints', '5000'],
+    ['resourceType=agent&resourceId=a&metric=cpu&maxPoints=5001', 'maxPoints', '5000'],
+    ['resourceType=agent&resourceId=a&metric=cpu&maxPoints=ten', 'maxPoints', '5000'],
+    ['resourceType=agent&metric=cpu', 'resourceId', 'resourceId'],
+  ])('refuses %s with 400 naming %s and the accepted values', async (query, field, hint) => {
+    const { h, token } = await withHistory();
+    const res = await get(h.app, `/api/metrics-store/history?${query}`, token);
+    expect(res.status).toBe(400);
+    const body = ErrorEnvelope.parse(await res.json());
+    expect(body.code).toBe('bad_request');
+    expect(body.details?.[field]).toContain(hint);
+  });
+});
+
+describe('chart and store endpoints', () => {
+  it('GET /api/charts groups agent series by host with ms timestamps', async () => {
+    const { h, token, hostId, clock } = await withHistory();
+    const res = await get(h.app, '/api/charts?range=15m', token);
+    expect(res.status).toBe(200);
+    const body = ChartsResponse.parse(await res.json());
+    expect(Object.keys(body.agentData)).toEqual([hostId]);
+    expect(body.agentData[hostId]?.cpu).toHaveLength(12);
+    expect(body.timestamp).toBe(clock.now());
+    expect(body.data).toEqual({});
+    const bad = await get(h.app, '/api/charts?range=2h', token);
+    expect(bad.status).toBe(400);
+    expect(ErrorEnvelope.parse(await bad.json()).error).toContain('5m, 15m, 30m, 1h, 4h, 12h, 24h, 7d');
+  });
+
+  it('GET /api/storage-charts answers an empty map without Proxmox storage', async () => {
+    const { h, token } = await withHistory();
+    const res = await get(h.app, '/api/storage-charts?range=24h', token);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ storageData: {} });
+  });
+
+  it('GET /api/metrics-store/stats counts series and samples without file paths', async () => {
+    const { h, token } = await withHistory();
+    await h.deps.history.flush();
+    const res = await get(h.app, '/api/metrics-store/stats', token);
+    const text = await res.text();
+    const body = MetricsStoreStats.parse(JSON.parse(text));
+    // The recorded report gives cpu, memory and disk; rates need counters that move between reports.
+    expect(body.seriesCount).toBeGreaterThanOrEqual(3);
+    expect(body.tiers.map((t) => t.tier)).toEqual(['raw', 'minute', 'hourly', 'daily']);
+    expect(body.tiers[0]?.samples).toBe(12 * body.seriesCount);
+    expect(text).not.toContain(h.dataDir);
+  });
+
+  it('GET /api/config/system shows the retention, and needs settings:read', async () => {
+    h = await makeHarness();
+    const res = await get(h.app, '/api/config/system', await h.token(['settings:read']));
+    expect(SystemConfigResponse.parse(await res.json())).toEqual({
+      metricsRetentionRawHours: 2,
+      metricsRetentionMinuteHours: 24,
+      metricsRetentionHourlyDays: 7,
+      metricsRetentionDailyDays: 90,
+    });
+    const denied = await get(h.app, '/api/config/system', await h.token(['monitoring:read']));
+    expect(denied.status).toBe(403);
+  });
+});

@@ -1,0 +1,164 @@
+// Metrics history: chart and history answers, their query strings, and the system settings that bound them.
+import { z } from 'zod';
+
+/** Resource types the history stores; `guest` and `docker` are accepted aliases in queries. */
+export const HISTORY_RESOURCE_TYPES = [
+  'agent',
+  'node',
+  'vm',
+  'container',
+  'storage',
+  'dockerHost',
+  'dockerContainer',
+  'k8s',
+  'disk',
+  'pool',
+  'dataset',
+  'ceph',
+] as const;
+export type HistoryResourceType = (typeof HISTORY_RESOURCE_TYPES)[number];
+export const HISTORY_TYPE_ALIASES = { guest: ['vm', 'container'], docker: ['dockerContainer'] } as const;
+const acceptedTypes = [
+  ...HISTORY_RESOURCE_TYPES,
+  ...(Object.keys(HISTORY_TYPE_ALIASES) as Array<'guest' | 'docker'>),
+];
+
+export const CHART_RANGES = ['5m', '15m', '30m', '1h', '4h', '12h', '24h', '7d'] as const;
+export type ChartRange = (typeof CHART_RANGES)[number];
+
+export const HISTORY_MAX_POINTS = { min: 1, max: 5000 } as const;
+/** The longest history range a query may ask for. */
+export const HISTORY_MAX_RANGE_SECONDS = 365 * 86_400;
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `30m`, `6h`, `1d`, `90d`, or compounds like `1h30m`; undefined when unreadable. */
+export function parseHistoryRange(raw: string): number | undefined {
+  if (!/^(\d+[smhd])+$/.test(raw)) return undefined;
+  let seconds = 0;
+  for (const m of raw.matchAll(/(\d+)([smhd])/g)) seconds += Number(m[1]) * (UNIT_SECONDS[m[2] ?? ''] ?? 0);
+  return seconds;
+}
+
+const rangeHint = `range must be 30m, 1h, 6h, 12h, 24h, 1d, 7d, 30d or 90d, or <N>m, <N>h, <N>d between 1m and 365d`;
+
+export const HistoryQuery = z.object({
+  resourceType: z.enum(acceptedTypes, { error: `resourceType must be one of ${acceptedTypes.join(', ')}` }),
+  resourceId: z.string({ error: 'resourceId is required' }).trim().min(1, 'resourceId is required'),
+  metric: z
+    .string({ error: 'metric is required: a metric name such as cpu, memory, disk, netin' })
+    .trim()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'metric is required: a metric name such as cpu, memory, disk, netin'),
+  range: z
+    .string()
+    .default('24h')
+    .refine((r) => {
+      const s = parseHistoryRange(r);
+      return s !== undefined && s >= 60 && s <= HISTORY_MAX_RANGE_SECONDS;
+    }, rangeHint),
+  maxPoints: z.coerce
+    .number({
+      error: `maxPoints must be an integer from ${HISTORY_MAX_POINTS.min} to ${HISTORY_MAX_POINTS.max}`,
+    })
+    .int(`maxPoints must be an integer from ${HISTORY_MAX_POINTS.min} to ${HISTORY_MAX_POINTS.max}`)
+    .min(
+      HISTORY_MAX_POINTS.min,
+      `maxPoints must be an integer from ${HISTORY_MAX_POINTS.min} to ${HISTORY_MAX_POINTS.max}`,
+    )
+    .max(
+      HISTORY_MAX_POINTS.max,
+      `maxPoints must be an integer from ${HISTORY_MAX_POINTS.min} to ${HISTORY_MAX_POINTS.max}`,
+    )
+    .optional(),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const HistoryPoint = z.object({
+  timestamp: z.number(),
+  value: z.number(),
+  min: z.number(),
+  max: z.number(),
+});
+export type HistoryPoint = z.infer<typeof HistoryPoint>;
+
+export const HistoryResponse = z.object({
+  resourceType: z.string(),
+  resourceId: z.string(),
+  metric: z.string(),
+  range: z.string(),
+  /** Which tier answered, after fallbacks. */
+  tier: z.enum(['raw', 'minute', 'hourly', 'daily']),
+  source: z.enum(['store', 'memory']),
+  points: z.array(HistoryPoint),
+});
+export type HistoryResponse = z.infer<typeof HistoryResponse>;
+
+export const ChartsQuery = z.object({
+  range: z.enum(CHART_RANGES, { error: `range must be one of ${CHART_RANGES.join(', ')}` }).default('1h'),
+});
+
+export const ChartPoint = z.object({ timestamp: z.number(), value: z.number() });
+export type ChartPoint = z.infer<typeof ChartPoint>;
+/** resource id → metric → points. */
+export const ChartSeriesMap = z.record(z.string(), z.record(z.string(), z.array(ChartPoint)));
+export type ChartSeriesMap = z.infer<typeof ChartSeriesMap>;
+
+export const ChartStats = z.object({
+  oldestDataTimestamp: z.number().nullable(),
+  range: z.string(),
+  tier: z.string(),
+  seriesCount: z.number(),
+  pointCount: z.number(),
+});
+
+export const ChartsResponse = z.object({
+  data: ChartSeriesMap,
+  nodeData: ChartSeriesMap,
+  storageData: ChartSeriesMap,
+  dockerData: ChartSeriesMap,
+  dockerHostData: ChartSeriesMap,
+  agentData: ChartSeriesMap,
+  /** Guest id → `vm` or `container` (LXC). */
+  guestTypes: z.record(z.string(), z.enum(['vm', 'container'])),
+  timestamp: z.number(),
+  stats: ChartStats,
+});
+export type ChartsResponse = z.infer<typeof ChartsResponse>;
+
+export const StorageChartsResponse = z.object({
+  storageData: ChartSeriesMap,
+  timestamp: z.number(),
+  stats: ChartStats,
+});
+export type StorageChartsResponse = z.infer<typeof StorageChartsResponse>;
+
+export const MetricsStoreStats = z.object({
+  dbSizeBytes: z.number(),
+  freeBytes: z.number(),
+  seriesCount: z.number(),
+  /** Recorded but not yet written (flushed every few seconds). */
+  bufferedSamples: z.number(),
+  tiers: z.array(
+    z.object({
+      tier: z.enum(['raw', 'minute', 'hourly', 'daily']),
+      samples: z.number(),
+      blocks: z.number(),
+      payloadBytes: z.number(),
+    }),
+  ),
+  retention: z.object({
+    rawHours: z.number(),
+    minuteHours: z.number(),
+    hourlyDays: z.number(),
+    dailyDays: z.number(),
+  }),
+});
+export type MetricsStoreStats = z.infer<typeof MetricsStoreStats>;
+
+/** GET /api/config/system: read-only system settings. */
+export const SystemConfigResponse = z.object({
+  metricsRetentionRawHours: z.number(),
+  metricsRetentionMinuteHours: z.number(),
+  metricsRetentionHourlyDays: z.number(),
+  metricsRetentionDailyDays: z.number(),
+});
+export type SystemConfigResponse = z.infer<typeof SystemConfigResponse>;
