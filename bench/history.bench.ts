@@ -11,8 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@libsql/client';
 import { openDb } from '../server/src/db/client.ts';
+import type { SqlClient } from '../server/src/db/statement-client.ts';
 import { HistoryStore } from '../server/src/history/history-store.ts';
 import { emptyPoints, pushPoint } from '../server/src/history/points.ts';
 import { capPoints, queryHistory } from '../server/src/history/query.ts';
@@ -131,7 +131,7 @@ function p95(samples: number[]): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0;
 }
 
-async function dbBytes(client: Client): Promise<{ file: number; used: number }> {
+async function dbBytes(client: SqlClient): Promise<{ file: number; used: number }> {
   await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
   const count = Number((await client.execute('PRAGMA page_count')).rows[0]?.page_count ?? 0);
   const free = Number((await client.execute('PRAGMA freelist_count')).rows[0]?.freelist_count ?? 0);
@@ -168,8 +168,7 @@ export default async function historyBench(): Promise<void> {
   const start = Date.parse('2026-10-29T00:00:00Z');
   const clock = new FakeClock(start);
   const ourDir = join(dir, 'ours');
-  const { db, close } = await openDb(ourDir);
-  const client = db.$client;
+  const { sql: client, close } = await openDb(ourDir);
   const store = await HistoryStore.open(client, { clock, retention: DEFAULT_RETENTION });
   const sids = Array.from({ length: seriesCount }, (_, i) =>
     store.seriesId('agent', hostId(Math.floor(i / METRICS.length)), METRICS[i % METRICS.length] ?? 'cpu'),

@@ -2,6 +2,7 @@
 import type { Logger, VersionResponse } from '@pulse/shared';
 import type { Clock } from './clock.ts';
 import type { Db } from './db/client.ts';
+import type { SqlClient } from './db/statement-client.ts';
 import type { AppDeps } from './deps.ts';
 import { registerAgentExtractors } from './history/extractors.ts';
 import { HistoryStore } from './history/history-store.ts';
@@ -27,6 +28,8 @@ import { ProxmoxLists } from './state/proxmox-lists.ts';
 
 export interface ComposeInput {
   db: Db;
+  /** Reused prepared statements on the same file (history, token use). */
+  sql: SqlClient;
   dataDir: string;
   envTokens: readonly string[];
   log: Logger;
@@ -41,7 +44,7 @@ export interface ComposeInput {
 
 export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
   const { db, clock, log } = input;
-  const tokens = await TokenStore.load(db, input.envTokens, clock, log);
+  const tokens = await TokenStore.load(db, input.sql, input.envTokens, clock, log);
   const setup = SetupToken.prepare(input.dataDir, tokens.count() === 0);
   tokens.onCreated(() => {
     if (setup.active) setup.retire();
@@ -51,7 +54,7 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
   const settings = await AgentSettingsStore.load(db);
   const fleetDeps = { blocks, settings, clock };
   const identities = await HostIdentityRegistry.load(db, blocks);
-  const history = await HistoryStore.open(db.$client, {
+  const history = await HistoryStore.open(input.sql, {
     clock,
     retention: input.metricsRetention ?? DEFAULT_RETENTION,
   });

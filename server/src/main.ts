@@ -17,10 +17,11 @@ async function main(): Promise<void> {
   const config = parseConfig(process.env);
   const log = createLogger(config.logLevel);
   const dataDir = resolve(config.dataDir);
-  const { db, close } = await openDb(dataDir);
+  const { db, sql, close } = await openDb(dataDir);
   const version = detectVersion(process.env);
   const deps = await composeDeps({
     db,
+    sql,
     dataDir,
     envTokens: config.envTokens,
     log,

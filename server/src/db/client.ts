@@ -6,11 +6,14 @@ import { createClient } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from './schema/index.ts';
+import { StatementClient } from './statement-client.ts';
 
 export type Db = ReturnType<typeof drizzle<typeof schema>>;
 
 export interface OpenDb {
   db: Db;
+  /** The same file through prepared statements that are reused: for the paths that run all day. */
+  sql: StatementClient;
   close(): void;
 }
 
@@ -33,5 +36,13 @@ export async function openDb(dataDir: string, migrationsDir = defaultMigrationsD
   await client.execute('PRAGMA busy_timeout = 5000');
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: migrationsDir });
-  return { db, close: () => client.close() };
+  const sql = new StatementClient(join(dataDir, 'pulse.db'));
+  return {
+    db,
+    sql,
+    close: () => {
+      sql.close();
+      client.close();
+    },
+  };
 }

@@ -8,8 +8,8 @@ import { DEFAULT_RETENTION } from './tiers.ts';
 
 const [dataDir = '', flushed = '0', unflushed = '0'] = process.argv.slice(2);
 const clock = new FakeClock(WEEK_START);
-const { db } = await openDb(dataDir);
-const store = await HistoryStore.open(db.$client, { clock, retention: DEFAULT_RETENTION });
+const { sql } = await openDb(dataDir);
+const store = await HistoryStore.open(sql, { clock, retention: DEFAULT_RETENTION });
 const sid = store.seriesId('agent', 'crash-host', 'cpu');
 const record = (n: number, offset: number) => {
   for (let i = 0; i < n; i++) {

@@ -32,9 +32,9 @@ describe('kill -9', () => {
     await gone;
 
     const clock = new FakeClock(WEEK_START + 3600_000);
-    const { db, close } = await openDb(dataDir);
+    const { sql, close } = await openDb(dataDir);
     try {
-      const store = await HistoryStore.open(db.$client, { clock, retention: DEFAULT_RETENTION });
+      const store = await HistoryStore.open(sql, { clock, retention: DEFAULT_RETENTION });
       const s = store.reader.find('agent', 'crash-host', 'cpu');
       if (!s) throw new Error('series lost');
       const raw = await store.reader.read(s, 0, WEEK_START / 1000, WEEK_START / 1000 + 7200);

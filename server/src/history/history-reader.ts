@@ -1,6 +1,6 @@
 // Reads a tier for one or many series: stored blocks, then what is not stored yet — recent samples for
 // raw, and for rollup tiers the tier below rolled up on the fly past the tier's rollup mark.
-import type { Client } from '@libsql/client';
+import type { SqlClient as Client } from '../db/statement-client.ts';
 import { decodeBlock } from './block-codec.ts';
 import type { Marks } from './marks.ts';
 import { appendRange, bucketPoints, emptyPoints, type Points, pushPoint } from './points.ts';

@@ -1,7 +1,8 @@
 // The metrics history store: series dictionary, in-memory recent samples, one serialised writer that
 // flushes segments, seals blocks, rolls tiers up and prunes them a bounded step at a time.
-import type { Client, InStatement } from '@libsql/client';
+
 import type { Clock } from '../clock.ts';
+import type { SqlClient as Client, SqlStatement as InStatement } from '../db/statement-client.ts';
 import { decodeBlock, encodeBlock } from './block-codec.ts';
 import { HistoryReader } from './history-reader.ts';
 import { MarkStore, type Marks } from './marks.ts';

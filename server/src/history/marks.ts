@@ -1,5 +1,5 @@
 // The writer's progress marks, kept in metric_marks so that a restart resumes sealing and rollups.
-import type { Client, InStatement } from '@libsql/client';
+import type { SqlClient as Client, SqlStatement as InStatement } from '../db/statement-client.ts';
 import { num, SQL, stmt, text } from './sql.ts';
 import { TIER_SPAN, type Tier } from './tiers.ts';
 

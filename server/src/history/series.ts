@@ -1,6 +1,6 @@
 // The series dictionary: (resource type, resource id, metric) ↔ small integer id, plus each series'
 // samples that are recorded but not yet sealed into a block.
-import type { Row } from '@libsql/client';
+import type { SqlRow as Row } from '../db/statement-client.ts';
 import { num, text } from './sql.ts';
 import { quantumExponent } from './tiers.ts';
 

@@ -1,5 +1,9 @@
 // The store's SQL, run through the libsql client directly: the hot paths skip the query builder.
-import type { InStatement, InValue, Row } from '@libsql/client';
+import type {
+  SqlStatement as InStatement,
+  SqlValue as InValue,
+  SqlRow as Row,
+} from '../db/statement-client.ts';
 
 export const SQL = {
   insertSeries: 'INSERT INTO metric_series (id, resource_type, resource_id, metric) VALUES (?, ?, ?, ?)',
@@ -68,9 +72,10 @@ export function text(row: Row | undefined, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** libsql hands BLOB columns back as ArrayBuffer. */
+/** libsql hands BLOB columns back as ArrayBuffer (a Uint8Array is taken as it is). */
 export function bytes(row: Row | undefined, key: string): Uint8Array {
   const v = row?.[key];
+  if (v instanceof Uint8Array) return v;
   if (v instanceof ArrayBuffer) return new Uint8Array(v);
   return new Uint8Array(0);
 }

@@ -24,13 +24,13 @@ export async function storeFixture(retention: MetricsRetention = DEFAULT_RETENTI
   const clock = new FakeClock(WEEK_START);
   let db = await openDb(dataDir);
   const fx: StoreFixture = {
-    store: await HistoryStore.open(db.db.$client, { clock, retention }),
+    store: await HistoryStore.open(db.sql, { clock, retention }),
     clock,
     dataDir,
     reopen: async () => {
       db.close();
       db = await openDb(dataDir);
-      fx.store = await HistoryStore.open(db.db.$client, { clock, retention });
+      fx.store = await HistoryStore.open(db.sql, { clock, retention });
       return fx.store;
     },
     close: () => {

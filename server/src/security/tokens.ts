@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { apiTokens } from '../db/schema/index.ts';
+import type { SqlClient } from '../db/statement-client.ts';
 import { newRawToken, sha3 } from './hash.ts';
 
 export interface TokenRecord {
@@ -51,17 +52,26 @@ export class TokenStore {
   private readonly createdListeners: Array<() => void> = [];
 
   private readonly db: Db;
+  /** Token use is written all day long: through a reused statement (see db/statement-client.ts). */
+  private readonly sql: SqlClient;
   private readonly clock: Clock;
   private readonly log: Logger;
 
-  private constructor(db: Db, clock: Clock, log: Logger) {
+  private constructor(db: Db, sql: SqlClient, clock: Clock, log: Logger) {
     this.db = db;
+    this.sql = sql;
     this.clock = clock;
     this.log = log;
   }
 
-  static async load(db: Db, envTokens: readonly string[], clock: Clock, log: Logger): Promise<TokenStore> {
-    const store = new TokenStore(db, clock, log);
+  static async load(
+    db: Db,
+    sql: SqlClient,
+    envTokens: readonly string[],
+    clock: Clock,
+    log: Logger,
+  ): Promise<TokenStore> {
+    const store = new TokenStore(db, sql, clock, log);
     const rows = await db.select().from(apiTokens);
     for (const row of rows) {
       // Only a row stored without any scope means full access; scopes this version does not know grant
@@ -161,10 +171,8 @@ export class TokenStore {
     record.lastUsedAt = now;
     if (record.source === 'api' && now - (this.persistedUse.get(record.id) ?? 0) >= LAST_USED_WRITE_MS) {
       this.persistedUse.set(record.id, now);
-      this.db
-        .update(apiTokens)
-        .set({ lastUsedAt: now })
-        .where(eq(apiTokens.id, record.id))
+      this.sql
+        .execute('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', [now, record.id])
         .catch((err: unknown) =>
           this.log.warn('could not record token use', { tokenId: record.id, err: String(err) }),
         );

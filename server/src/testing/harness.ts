@@ -39,9 +39,10 @@ export async function makeHarness(
   opts: { clock?: Clock; envTokens?: string[]; dataDir?: string } = {},
 ): Promise<Harness> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pulse-test-'));
-  const { db, close } = await openDb(dataDir);
+  const { db, sql, close } = await openDb(dataDir);
   const deps = await composeDeps({
     db,
+    sql,
     dataDir,
     envTokens: opts.envTokens ?? [],
     log: createLogger('silent'),

@@ -1,0 +1,56 @@
+// The statement client: one prepared statement per SQL text, BLOBs in and out, all-or-nothing batches.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StatementClient } from './statement-client.ts';
+
+let dir: string;
+let sql: StatementClient;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pulse-sql-'));
+  sql = new StatementClient(join(dir, 'x.db'));
+  await sql.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, b BLOB)');
+});
+afterEach(() => {
+  sql.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('StatementClient', () => {
+  it('prepares each SQL text once however often it runs', async () => {
+    const before = sql.statements;
+    for (let i = 0; i < 500; i++) await sql.execute('INSERT INTO t (name) VALUES (?)', [`n${i}`]);
+    for (let i = 0; i < 500; i++)
+      await sql.execute({ sql: 'SELECT count(*) AS n FROM t WHERE name = ?', args: ['n1'] });
+    expect(sql.statements - before).toBe(2);
+    expect((await sql.execute('SELECT count(*) AS n FROM t')).rows[0]?.n).toBe(500);
+  });
+
+  it('binds a lone BLOB argument and reads it back byte for byte', async () => {
+    const blob = new Uint8Array([0, 1, 2, 250, 255]);
+    await sql.execute('INSERT INTO t (b) VALUES (?)', [blob]);
+    const back = (await sql.execute('SELECT b FROM t')).rows[0]?.b;
+    expect(back).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(back as ArrayBuffer)]).toEqual([...blob]);
+  });
+
+  it('rolls a failing batch back completely', async () => {
+    await expect(
+      sql.batch(
+        [
+          { sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [1, 'a'] },
+          { sql: 'INSERT INTO t (id, name) VALUES (?, ?)', args: [1, 'duplicate'] },
+        ],
+        'write',
+      ),
+    ).rejects.toThrow();
+    expect((await sql.execute('SELECT count(*) AS n FROM t')).rows[0]?.n).toBe(0);
+    const [, rows] = await sql.batch(
+      ["INSERT INTO t (id, name) VALUES (2, 'b')", 'SELECT name FROM t'],
+      'write',
+    );
+    expect(rows?.rows).toEqual([{ name: 'b' }]);
+  });
+});
