@@ -191,6 +191,25 @@ describe('Proxmox polling against the simulator', () => {
     }
   }, 40_000);
 
+  it('records guest, node and storage history from the polls', async () => {
+    const vm = sim.model.pve.guests.find((g) => g.type === 'qemu' && g.status === 'running' && !g.template);
+    if (!vm) throw new Error('the simulator has no running VM');
+    const expected = Math.round(guestUsage(sim.model, vm, sim.model.clock.now()).cpu * 10_000) / 100;
+    const history = async (q: string) =>
+      (await (await api('GET', `/api/metrics-store/history?${q}&range=1h`)).json()) as {
+        points: { timestamp: number; value: number }[];
+      };
+    const got = await history(
+      `resourceType=guest&resourceId=${encodeURIComponent(`${CLUSTER}:${vm.vmid}`)}&metric=cpu`,
+    );
+    expect(got.points.length).toBeGreaterThan(0);
+    expect(got.points.every((p) => Math.abs(p.value - expected) < 0.011)).toBe(true);
+    const node = await history(`resourceType=node&resourceId=${CLUSTER}-pve1&metric=memory`);
+    expect(node.points.length).toBeGreaterThan(0);
+    const storage = await history(`resourceType=storage&resourceId=${CLUSTER}-cluster-ceph-vm&metric=usage`);
+    expect(storage.points.length).toBeGreaterThan(0);
+  });
+
   it('keeps a migrated guest under the same id on its new node', async () => {
     const vm = sim.model.pve.guests.find((g) => g.type === 'qemu' && g.status === 'running' && !g.template);
     if (!vm) throw new Error('the simulator has no running VM');

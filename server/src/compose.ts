@@ -6,6 +6,7 @@ import type { SqlClient } from './db/statement-client.ts';
 import type { AppDeps } from './deps.ts';
 import { registerAgentExtractors } from './history/extractors.ts';
 import { HistoryStore } from './history/history-store.ts';
+import { registerProxmoxExtractors } from './history/proxmox-extractors.ts';
 import { HistorySampler } from './history/sampler.ts';
 import { DEFAULT_RETENTION, type MetricsRetention } from './history/tiers.ts';
 import { MetadataStore } from './metadata/metadata-store.ts';
@@ -61,6 +62,7 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
   // New sources add their collections here: historySampler.registerExtractor('<collection>', fn).
   const historySampler = new HistorySampler(state, history, clock);
   registerAgentExtractors(historySampler);
+  registerProxmoxExtractors(historySampler);
   const instances = await InstanceStore.load(db, SecretBox.openKeyFile(input.dataDir), clock);
   const proxmoxLists = new ProxmoxLists(clock.now());
   const proxmox = new ProxmoxMonitor({
