@@ -178,6 +178,9 @@ export default async function historyBench(): Promise<void> {
   const io0 = io();
   const t0 = performance.now();
   let lastReport = t0;
+  // The process's resident memory over the simulated week: it must settle, not grow with the days.
+  const mib0 = process.memoryUsage().rss / 2 ** 20;
+  const rssByDay: number[] = [];
   for (let tick = 0; tick < ticks; tick++) {
     const base = clock.now();
     for (let i = 0; i < seriesCount; i++)
@@ -185,6 +188,7 @@ export default async function historyBench(): Promise<void> {
     // Reports arrive at 10 s; the writer runs every 5 s, so one of its two ticks has work.
     await store.tick();
     clock.advance(STEP_S * 1000);
+    if ((tick + 1) % (86_400 / STEP_S) === 0) rssByDay.push(process.memoryUsage().rss / 2 ** 20);
     if (performance.now() - lastReport > 15_000) {
       lastReport = performance.now();
       console.log(`  ours: simulated ${fmt((tick * STEP_S) / 86_400, 2)} d of ${days}`);
@@ -371,6 +375,10 @@ export default async function historyBench(): Promise<void> {
       '(raw + minute + hourly rollup rows) and leave out its retention deletes, so they flatter it; its size is ' +
       `${fmt(origBytesPerRow, 1)} B/row × ${fmt(origRows, 0)} rows held at steady state; its 24 h and 7 d queries ` +
       `ran on ${fillHosts} hosts' minute and hourly rows.`,
+  );
+  console.log(
+    `process RSS while writing ours: ${fmt(mib0, 0)} MiB at the start, at the end of each simulated day ` +
+      `${rssByDay.map((v) => fmt(v, 0)).join(', ')} MiB`,
   );
   console.log(
     `aim: ≤ ${AIM.bytesPerRawSample} B per raw sample, ≥ ${AIM.smallerThanOriginal}× smaller, query p95 ≤ ${AIM.queryP95Ms} ms`,

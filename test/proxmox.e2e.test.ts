@@ -96,6 +96,46 @@ describe('Proxmox polling against the simulator', () => {
     expect(list.map((n) => n.type).sort()).toEqual(['pbs', 'pmg', 'pve']);
   });
 
+  it('tests a connection step by step and discovers the cluster members', async () => {
+    const [first] = sim.pve.endpoints;
+    const good = {
+      type: 'pve',
+      host: first?.url,
+      tokenName: sim.credentials.pveToken.tokenName,
+      tokenValue: sim.credentials.pveToken.tokenValue,
+      fingerprint: first?.fingerprintColon,
+    };
+    const ok = (await (await api('POST', '/api/config/nodes/test-connection', good)).json()) as {
+      success: boolean;
+      fingerprint: string;
+      cluster?: { name: string; nodes: unknown[] };
+    };
+    expect(ok).toMatchObject({ success: true, fingerprint: first?.fingerprint, cluster: { name: CLUSTER } });
+    expect(ok.cluster?.nodes).toHaveLength(3);
+    const wrongToken = (await (
+      await api('POST', '/api/config/nodes/test-connection', { ...good, tokenValue: 'not-the-secret' })
+    ).json()) as { success: boolean; failedStep: string };
+    expect(wrongToken).toMatchObject({ success: false, failedStep: 'auth' });
+    const limited = (await (
+      await api('POST', '/api/config/nodes/test-connection', {
+        ...good,
+        tokenName: sim.credentials.limitedPveToken.tokenName,
+        tokenValue: sim.credentials.limitedPveToken.tokenValue,
+      })
+    ).json()) as { success: boolean; message: string };
+    expect(limited.success).toBe(false);
+    expect(limited.message).toMatch(/privilege|permission/i);
+
+    const refreshed = (await (
+      await api('POST', '/api/config/nodes/pve-sim-cluster/refresh-cluster')
+    ).json()) as {
+      name: string;
+      endpoints: { nodeName: string; ip: string }[];
+    };
+    expect(refreshed.name).toBe(CLUSTER);
+    expect(refreshed.endpoints.map((e) => e.ip).sort()).toEqual(sim.model.pve.nodes.map((n) => n.ip).sort());
+  });
+
   it('fills every collection with what the simulator serves within two poll cycles', async () => {
     const t = sim.model.clock.now();
     const s = await eventually(async () => {

@@ -4,44 +4,18 @@ import type { Logger } from '@pulse/shared';
 import type { Clock } from '../../clock.ts';
 import type { LiveState } from '../../state/live-state.ts';
 import type { ProxmoxLists } from '../../state/proxmox-lists.ts';
-import {
-  type ClusterEndpoint as ClientEndpoint,
-  ClusterClient,
-  REPROBE_INTERVAL_MS,
-} from './client/cluster-client.ts';
+import { ClusterClient, REPROBE_INTERVAL_MS } from './client/cluster-client.ts';
 import { type ConnectionReport, testConnection } from './client/diagnose.ts';
 import type { ClientTuning } from './client/endpoint-client.ts';
-import { normalizeBaseUrl } from './client/normalize.ts';
-import { readPeerCertificate } from './client/tls.ts';
-import type { EndpointOptions, ProxmoxApi, Query } from './client/types.ts';
-import { collectPbs } from './collect/pbs.ts';
-import { collectPmg } from './collect/pmg.ts';
-import { collectPve, type PveSnapshot } from './collect/pve.ts';
+import type { EndpointOptions } from './client/types.ts';
+import { clusterChanged, describeCluster, endpointList, type FoundCluster } from './cluster-endpoints.ts';
+import { parseClusterStatus } from './collect/pve-cluster.ts';
 import type { ClusterInfo, InstanceStore, ProxmoxInstance } from './instance-store.ts';
+import { DEFAULT_INTERVALS, type PollIntervals } from './poll-intervals.ts';
+import { counted, type PollMemory, type PollResult, pollPbs, pollPmg, pollPve } from './product-polls.ts';
 import { PollScheduler, type SchedulerHealth } from './scheduler/poll-scheduler.ts';
 import type { Timers } from './scheduler/timers.ts';
 import { ProxmoxStateWriter } from './state-writer.ts';
-
-export interface PollIntervals {
-  pveMs: number;
-  pbsMs: number;
-  pmgMs: number;
-  /** Backups, snapshots and tasks are read every this many PVE cycles. */
-  backupEveryCycles: number;
-  /** Pending apt updates are read this often (30 min). */
-  updatesEveryMs: number;
-  /** Guest agent details (file systems, OS, addresses) and container configs are refreshed this often. */
-  guestDetailsEveryMs: number;
-}
-
-export const DEFAULT_INTERVALS: PollIntervals = {
-  pveMs: 10_000,
-  pbsMs: 60_000,
-  pmgMs: 60_000,
-  backupEveryCycles: 10,
-  updatesEveryMs: 30 * 60_000,
-  guestDetailsEveryMs: 2 * 60_000,
-};
 
 /** Proxmox nodes keep their last status this long after their instance stops answering. */
 export const NODE_GRACE_MS = 60_000;
@@ -73,31 +47,9 @@ export interface ProxmoxMonitorOptions {
 interface Runtime {
   instance: ProxmoxInstance;
   api: ClusterClient;
-  cycle: number;
-  previous?: PveSnapshot;
-  lastDisksAt?: number;
-  lastUpdatesAt?: number;
-  lastGuestDetailsAt?: number;
+  memory: PollMemory;
   lastSuccessAt?: number;
   status: InstanceStatus;
-}
-
-/** Counts calls and failures for the `performance` block of /api/state. */
-function counted(api: ProxmoxApi, tally: { calls: number; failed: number }): ProxmoxApi {
-  const wrap = async <T>(call: () => Promise<T>): Promise<T> => {
-    tally.calls++;
-    try {
-      return await call();
-    } catch (err) {
-      tally.failed++;
-      throw err;
-    }
-  };
-  return {
-    get: <T>(path: string, query?: Query, opts?: { timeoutMs?: number }) =>
-      wrap(() => api.get<T>(path, query, opts)),
-    post: <T>(path: string, form?: Query) => wrap(() => api.post<T>(path, form)),
-  };
 }
 
 export class ProxmoxMonitor {
@@ -193,18 +145,14 @@ export class ProxmoxMonitor {
 
   /** Reads /cluster/status now, saves the members and points the client at them. */
   async refreshCluster(id: string): Promise<ClusterInfo> {
-    const rt = this.runtimes.get(id) ?? this.runtimeFor(this.opts.store.require(id));
-    const raw =
-      await rt.api.get<{ type: string; name?: string; ip?: string; online?: number }[]>('/cluster/status');
-    const clusterEntry = raw.find((e) => e.type === 'cluster');
-    const found = {
-      isCluster: clusterEntry !== undefined,
-      name: clusterEntry?.name,
-      endpoints: raw
-        .filter((e) => e.type === 'node' && e.name)
-        .map((e) => ({ node: e.name ?? '', ...(e.ip ? { ip: e.ip } : {}), online: e.online !== 0 })),
-    };
-    return this.adoptCluster(rt, found);
+    const running = this.runtimes.get(id);
+    const rt = running ?? this.runtimeFor(this.opts.store.require(id));
+    try {
+      return await this.adoptCluster(rt, parseClusterStatus(await rt.api.get('/cluster/status')));
+    } finally {
+      // A disabled connection has no runtime of its own; the borrowed client is closed again.
+      if (!running) await rt.api.close();
+    }
   }
 
   private schedule(instance: ProxmoxInstance): void {
@@ -257,63 +205,21 @@ export class ProxmoxMonitor {
       product: instance.type,
       credentials: base.credentials,
       verifySSL: instance.verifySSL,
-      endpoints: this.endpointList(instance),
+      endpoints: endpointList(instance),
       now: () => this.opts.clock.now(),
       log: this.opts.log,
       ...(this.opts.random ? { random: this.opts.random } : {}),
       ...(this.opts.tuning ? { tuning: this.opts.tuning } : {}),
     });
-    return { instance, api, cycle: 0, status: 'pending' };
+    return { instance, api, memory: { cycle: 0 }, status: 'pending' };
   }
 
-  /** The configured address first (with its pin), then the other cluster members on the same port. */
-  private endpointList(instance: ProxmoxInstance): ClientEndpoint[] {
-    const configured = normalizeBaseUrl(instance.type, instance.host);
-    const list: ClientEndpoint[] = [{ url: configured, fingerprint: instance.fingerprint }];
-    const url = new URL(configured);
-    for (const ep of instance.cluster.endpoints) {
-      if (!ep.ip) continue;
-      const host = ep.ip.includes(':') ? `[${ep.ip}]` : ep.ip;
-      const member = normalizeBaseUrl(instance.type, `${url.protocol}//${host}:${url.port}${url.pathname}`);
-      if (member !== configured) list.push({ url: member, fingerprint: ep.fingerprint });
-    }
-    return list;
-  }
-
-  private async adoptCluster(
-    rt: Runtime,
-    found: {
-      isCluster: boolean;
-      name?: string | undefined;
-      endpoints: { node: string; ip?: string; online: boolean }[];
-    },
-  ): Promise<ClusterInfo> {
-    const known = new Map(rt.instance.cluster.endpoints.map((e) => [e.nodeName, e]));
-    const port = new URL(normalizeBaseUrl(rt.instance.type, rt.instance.host)).port;
-    const endpoints = await Promise.all(
-      found.endpoints.map(async (e) => {
-        const before = known.get(e.node);
-        let fingerprint = before?.ip === e.ip ? before?.fingerprint : undefined;
-        // With a pinned configured node, remember what each member presents when first seen (TOFU).
-        if (rt.instance.fingerprint && fingerprint === undefined && e.ip && e.online) {
-          fingerprint = await readPeerCertificate(e.ip, Number(port), { timeoutMs: 5_000 })
-            .then((cert) => cert.fingerprint)
-            .catch(() => undefined);
-        }
-        return {
-          nodeName: e.node,
-          host: e.ip ? `https://${e.ip.includes(':') ? `[${e.ip}]` : e.ip}:${port}` : e.node,
-          ...(e.ip ? { ip: e.ip } : {}),
-          online: e.online,
-          ...(fingerprint ? { fingerprint } : {}),
-        };
-      }),
-    );
-    const cluster: ClusterInfo = { isCluster: found.isCluster, name: found.name, endpoints };
+  private async adoptCluster(rt: Runtime, found: FoundCluster): Promise<ClusterInfo> {
+    const cluster = await describeCluster(rt.instance, found);
     const saved = await this.opts.store.setCluster(rt.instance.id, cluster);
     if (saved) {
       rt.instance = saved;
-      rt.api.setEndpoints(this.endpointList(saved));
+      rt.api.setEndpoints(endpointList(saved));
     }
     return cluster;
   }
@@ -325,9 +231,17 @@ export class ProxmoxMonitor {
     const api = counted(rt.api, tally);
     try {
       await rt.api.probeUnhealthy();
-      if (rt.instance.type === 'pve') await this.pollPve(rt, api);
-      else if (rt.instance.type === 'pbs') await this.pollPbs(rt, api);
-      else await this.pollPmg(rt, api);
+      const now = clock.now();
+      const { instance } = rt;
+      const result: PollResult =
+        instance.type === 'pve'
+          ? await pollPve(api, instance, rt.memory, this.intervals, now)
+          : instance.type === 'pbs'
+            ? await pollPbs(api, instance, now)
+            : await pollPmg(api, instance, now);
+      if (result.cluster && clusterChanged(instance.cluster, result.cluster))
+        await this.adoptCluster(rt, result.cluster);
+      this.writer.apply(instance.id, result.watched, result.lists, clock.now());
       rt.status = 'connected';
       rt.lastSuccessAt = clock.now();
       this.opts.lists.connectionHealth.set(rt.instance.id, true);
@@ -342,110 +256,5 @@ export class ProxmoxMonitor {
     } finally {
       this.opts.lists.recordPoll(rt.instance.id, clock.now() - started, tally.calls, tally.failed);
     }
-  }
-
-  private async pollPve(rt: Runtime, api: ProxmoxApi): Promise<void> {
-    const now = this.opts.clock.now();
-    const o = rt.instance.options;
-    const diskEveryMs = (o.physicalDiskPollingMinutes ?? 5) * 60_000;
-    const include = {
-      backups: o.monitorBackups !== false && rt.cycle % this.intervals.backupEveryCycles === 0,
-      physicalDisks:
-        o.monitorPhysicalDisks !== false &&
-        (rt.lastDisksAt === undefined || now - rt.lastDisksAt >= diskEveryMs),
-      updates: rt.lastUpdatesAt === undefined || now - rt.lastUpdatesAt >= this.intervals.updatesEveryMs,
-      // A few calls per guest: refreshed every 2 min, the values in between carried over.
-      guestAgent:
-        rt.lastGuestDetailsAt === undefined ||
-        now - rt.lastGuestDetailsAt >= this.intervals.guestDetailsEveryMs,
-    };
-    const snap = await collectPve(api, {
-      instanceName: rt.instance.name,
-      now,
-      host: normalizeBaseUrl('pve', rt.instance.host),
-      ...(rt.instance.guestURL ? { guestURL: rt.instance.guestURL } : {}),
-      ...(rt.previous ? { previous: rt.previous } : {}),
-      monitor: {
-        vms: o.monitorVMs !== false,
-        containers: o.monitorContainers !== false,
-        storage: o.monitorStorage !== false,
-        backups: o.monitorBackups !== false,
-        physicalDisks: o.monitorPhysicalDisks !== false,
-        ceph: o.disableCeph !== true,
-      },
-      include,
-    });
-    rt.cycle++;
-    rt.previous = snap;
-    if (include.physicalDisks) rt.lastDisksAt = now;
-    if (include.updates) rt.lastUpdatesAt = now;
-    if (include.guestAgent) rt.lastGuestDetailsAt = now;
-    const stored = rt.instance.cluster;
-    const changed =
-      stored.isCluster !== snap.cluster.isCluster ||
-      stored.name !== snap.cluster.name ||
-      JSON.stringify(stored.endpoints.map((e) => [e.nodeName, e.ip ?? null, e.online])) !==
-        JSON.stringify(snap.cluster.endpoints.map((e) => [e.node, e.ip ?? null, e.online]));
-    if (changed) await this.adoptCluster(rt, snap.cluster);
-    const at = this.opts.clock.now();
-    this.writer.apply(
-      rt.instance.id,
-      {
-        nodes: snap.nodes,
-        vms: snap.vms,
-        containers: snap.containers,
-        storage: snap.storage,
-        cephClusters: snap.ceph ? [snap.ceph] : [],
-        ...(snap.physicalDisks ? { physicalDisks: snap.physicalDisks } : {}),
-      },
-      {
-        ...(snap.backupTasks ? { backupTasks: snap.backupTasks } : {}),
-        ...(snap.storageBackups ? { storageBackups: snap.storageBackups } : {}),
-        ...(snap.guestSnapshots ? { guestSnapshots: snap.guestSnapshots } : {}),
-        ...(snap.replicationJobs ? { replicationJobs: snap.replicationJobs } : {}),
-      },
-      at,
-    );
-  }
-
-  private async pollPbs(rt: Runtime, api: ProxmoxApi): Promise<void> {
-    const o = rt.instance.options;
-    const snap = await collectPbs(api, {
-      instanceName: rt.instance.name,
-      now: this.opts.clock.now(),
-      host: normalizeBaseUrl('pbs', rt.instance.host),
-      ...(rt.instance.guestURL ? { guestURL: rt.instance.guestURL } : {}),
-      monitor: {
-        datastores: o.monitorDatastores !== false,
-        syncJobs: o.monitorSyncJobs !== false,
-        verifyJobs: o.monitorVerifyJobs !== false,
-        pruneJobs: o.monitorPruneJobs !== false,
-        garbageJobs: o.monitorGarbageJobs !== false,
-      },
-      include: { backups: o.monitorBackups !== false },
-    });
-    this.writer.apply(
-      rt.instance.id,
-      {},
-      { pbs: [snap.instance], pbsBackups: snap.backups },
-      this.opts.clock.now(),
-    );
-  }
-
-  private async pollPmg(rt: Runtime, api: ProxmoxApi): Promise<void> {
-    const o = rt.instance.options;
-    const snap = await collectPmg(api, {
-      instanceName: rt.instance.name,
-      now: this.opts.clock.now(),
-      host: normalizeBaseUrl('pmg', rt.instance.host),
-      ...(rt.instance.guestURL ? { guestURL: rt.instance.guestURL } : {}),
-      monitor: {
-        mailStats: o.monitorMailStats !== false,
-        queues: o.monitorQueues !== false,
-        quarantine: o.monitorQuarantine !== false,
-        domainStats: o.monitorDomainStats !== false,
-      },
-    });
-    this.writer.apply(rt.instance.id, {}, { pmg: [snap.instance] }, this.opts.clock.now());
   }
 }
