@@ -7,6 +7,7 @@ import { NodeConfigView, StateResponse } from '@pulse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postReport, reportFor } from '../server/src/testing/reports.ts';
 import { guestUsage, nodeUsage, type ProxmoxSim, startProxmoxSim } from './pve-sim/index.ts';
+import { guestMemAvailable, guestMeminfo } from './pve-sim/metrics.ts';
 import { type ServerProcess, startServer } from './support/server-process.ts';
 
 const TOKEN = 'e2e-admin-token-0123456789abcdef0123456789abcdef';
@@ -173,8 +174,21 @@ describe('Proxmox polling against the simulator', () => {
       });
       const usage = guestUsage(sim.model, g, t);
       expect(got?.cpu).toBe(usage.cpu);
-      if (g.status === 'running') expect(got?.memory.used).toBe(usage.mem);
+      if (g.status === 'running' && g.type === 'qemu' && g.agent) {
+        // The guest's own /proc/meminfo: its MemTotal (below maxmem) minus MemAvailable.
+        const guestTotal = Math.min(g.maxmem, guestMeminfo(sim.model, g, t).memTotal * 1024);
+        expect(got?.memory.used).toBe(guestTotal - guestMemAvailable(sim.model, g, t));
+        expect(got?.memory.used).toBeLessThan(usage.mem);
+        expect(got?.memorySource).toBe('guest-agent');
+      } else if (g.status === 'running') {
+        expect(got?.memory.used).toBe(usage.mem);
+        expect(got?.memorySource).toBe('host');
+      } else {
+        expect(got?.memorySource).toBeUndefined();
+      }
+      if (g.status === 'running') expect(got?.memory.total).toBe(g.maxmem);
     }
+    expect(s.vms.some((v) => v.memorySource === 'guest-agent')).toBe(true);
 
     // Shared storage once for the cluster, local storage per node.
     const expectedStorage = sim.model.pve.storages.map((st) =>

@@ -3,6 +3,7 @@ import { request } from 'node:https';
 import { connect, type PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestUsage, type ProxmoxSim, startProxmoxSim } from './pve-sim/index.ts';
+import { guestMemAvailable, guestMeminfo } from './pve-sim/metrics.ts';
 
 interface Res {
   status: number;
@@ -320,6 +321,38 @@ describe('PVE cluster', () => {
     expect([none.status, none.statusText]).toEqual([500, 'QEMU guest agent is not running']);
     const snaps = rows(await pve(0, `/nodes/${agent.node}/qemu/${agent.vmid}/snapshot`));
     expect(snaps.at(-1)).toMatchObject({ name: 'current', description: 'You are here!' });
+  });
+
+  it("reads the guest's /proc/meminfo through agent/file-read, which differs from the host's mem", async () => {
+    const agent = sim.model.pve.guests.find((g) => g.agent && g.status === 'running');
+    const plain = sim.model.pve.guests.find((g) => g.type === 'qemu' && !g.agent && g.status === 'running');
+    if (!agent || !plain) throw new Error('fixture lacks agent guests');
+    const t = sim.model.clock.now();
+    sim.model.clock.freeze(t);
+    try {
+      const base = `/nodes/${agent.node}/qemu/${agent.vmid}/agent/file-read`;
+      const res = await pve(0, `${base}?file=${encodeURIComponent('/proc/meminfo')}`);
+      expect(res.status).toBe(200);
+      const content = (res.data as { content: string }).content;
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(content)?.[1]);
+      const expected = guestMeminfo(sim.model, agent, t);
+      expect(kb('MemTotal')).toBe(expected.memTotal);
+      expect(kb('MemAvailable')).toBe(expected.memAvailable);
+      expect(kb('MemFree')).toBeLessThanOrEqual(kb('MemAvailable'));
+      expect(kb('MemAvailable') * 1024).toBe(guestMemAvailable(sim.model, agent, t));
+      // The guest counts 60 % of what the host sees as used; the rest is page cache.
+      const host = guestUsage(sim.model, agent, t).mem;
+      expect((kb('MemTotal') - kb('MemAvailable')) * 1024).toBeCloseTo(host * 0.6, -4);
+
+      const missing = await pve(0, `${base}?file=/etc/nope`);
+      expect(missing.status).toBe(500);
+      expect(missing.statusText).toMatch(/^can't open file - .*No such file or directory/);
+      expect((await pve(0, base)).status).toBe(400);
+      const none = await pve(0, `/nodes/${plain.node}/qemu/${plain.vmid}/agent/file-read?file=/proc/meminfo`);
+      expect([none.status, none.statusText]).toEqual([500, 'QEMU guest agent is not running']);
+    } finally {
+      sim.model.clock.freeze(null);
+    }
   });
 
   it('serves disks, ceph, pools, replication, apt and network at the real paths', async () => {

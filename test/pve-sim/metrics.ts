@@ -33,6 +33,35 @@ export function guestUsage(m: ProxmoxModel, g: Guest, t: number): GuestUsage {
   };
 }
 
+/** /proc/meminfo of a running VM with the agent, in kB as the file prints them. */
+export interface GuestMeminfo {
+  memTotal: number;
+  memFree: number;
+  memAvailable: number;
+  cached: number;
+}
+
+/** The firmware and kernel keep this much of maxmem: the guest's MemTotal is smaller than maxmem. */
+const RESERVED_KB = 100 * 1024;
+
+/**
+ * The guest's own view differs from the host's `mem` (guestUsage) on purpose: 40 % of what the host
+ * counts is page cache, so the guest uses 60 % of `mem` and MemAvailable = MemTotal − 0.6 × mem.
+ */
+export function guestMeminfo(m: ProxmoxModel, g: Guest, t: number): GuestMeminfo {
+  const memTotal = Math.floor(g.maxmem / 1024) - RESERVED_KB;
+  const hostKb = Math.round(guestUsage(m, g, t).mem / 1024);
+  const usedKb = Math.round(hostKb * 0.6);
+  const cached = hostKb - usedKb;
+  const memAvailable = Math.max(0, memTotal - usedKb);
+  return { memTotal, memFree: Math.max(0, memAvailable - cached), memAvailable, cached };
+}
+
+/** MemAvailable in bytes, as a collector reading /proc/meminfo through the agent gets it. */
+export function guestMemAvailable(m: ProxmoxModel, g: Guest, t: number): number {
+  return guestMeminfo(m, g, t).memAvailable * 1024;
+}
+
 export interface NodeUsage {
   cpu: number;
   mem: number;

@@ -1,5 +1,6 @@
 // PVE guest endpoints: qemu/lxc lists, status, agent, interfaces, snapshots, start/stop and migrate.
 import { createHash } from 'node:crypto';
+import { guestMeminfo } from './metrics.ts';
 import type { Guest, GuestType, ProxmoxModel } from './model.ts';
 import { migrate, setGuestStatus } from './mutations.ts';
 import { guestListEntry, guestStatus, isOnline } from './pve-render.ts';
@@ -28,6 +29,37 @@ const guestOr = (
   return fn(g);
 };
 
+/** /proc/meminfo as a Linux guest prints it: the name, the value right-aligned, "kB". */
+function meminfoText(m: ProxmoxModel, g: Guest, t: number): string {
+  const info = guestMeminfo(m, g, t);
+  const lines: [string, number][] = [
+    ['MemTotal', info.memTotal],
+    ['MemFree', info.memFree],
+    ['MemAvailable', info.memAvailable],
+    ['Buffers', Math.round(info.cached * 0.05)],
+    ['Cached', Math.round(info.cached * 0.95)],
+    ['SwapCached', 0],
+    ['SwapTotal', 0],
+    ['SwapFree', 0],
+  ];
+  return lines.map(([k, v]) => `${`${k}:`.padEnd(16)}${String(v).padStart(8)} kB\n`).join('');
+}
+
+/** agent/file-read: only /proc/meminfo exists in the simulated guests; PVE wraps it as `{ content }`. */
+function fileRead(m: ProxmoxModel, g: Guest, t: number, file: string | null): Reply {
+  if (file === null || file === '') return fail(400, 'Parameter verification failed.');
+  if (g.status !== 'running') return fail(500, `VM ${g.vmid} is not running`);
+  if (!g.agent) return fail(500, 'QEMU guest agent is not running');
+  if (file !== '/proc/meminfo') {
+    return fail(
+      500,
+      `can't open file - failed to open file '${file}' (mode: 'r'): No such file or directory`,
+    );
+  }
+  const content = meminfoText(m, g, t);
+  return ok({ content, 'bytes-read': content.length });
+}
+
 function agentReply(g: Guest, command: string): Reply {
   if (g.status !== 'running') return fail(500, `VM ${g.vmid} is not running`);
   if (!g.agent) return fail(500, 'QEMU guest agent is not running');
@@ -40,6 +72,9 @@ function agentReply(g: Guest, command: string): Reply {
         'guest-get-fsinfo',
         'guest-get-osinfo',
         'guest-network-get-interfaces',
+        'guest-file-open',
+        'guest-file-read',
+        'guest-file-close',
       ].map((name) => ({ name, enabled: true, 'success-response': true })),
     },
     'get-osinfo': {
@@ -220,6 +255,11 @@ export function guestRoutes(ctx: PveContext, type: GuestType): Route[] {
         ),
       );
     }
+    routes.push(
+      route('GET', '/nodes/{node}/qemu/{vmid}/agent/file-read', (r, p) =>
+        guestOr(ctx, p.node ?? '', type, p.vmid ?? '', (g) => fileRead(m, g, t(), r.query.get('file'))),
+      ),
+    );
   } else {
     routes.push(
       route('GET', '/nodes/{node}/lxc/{vmid}/interfaces', (_r, p) =>

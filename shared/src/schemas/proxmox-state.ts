@@ -58,6 +58,15 @@ export const GuestNetworkInterface = z.object({
 });
 export type GuestNetworkInterface = z.infer<typeof GuestNetworkInterface>;
 
+/**
+ * Where a running guest's `memory.used` comes from: `guest-agent` is the VM's own /proc/meminfo
+ * (total − MemAvailable, page cache not counted), `balloon` the balloon driver's statistics, `host`
+ * PVE's `mem` (for a VM the QEMU process as the host sees it, page cache included; for a container
+ * the cgroup usage, which already leaves the cache out).
+ */
+export const GuestMemorySource = z.enum(['guest-agent', 'balloon', 'host']);
+export type GuestMemorySource = z.infer<typeof GuestMemorySource>;
+
 /** A VM (`type: 'qemu'`) or a container (`type: 'lxc'`); served in `vms[]` and `containers[]`. */
 export const ProxmoxGuest = z.object({
   id: z.string(),
@@ -73,6 +82,8 @@ export const ProxmoxGuest = z.object({
   cpu: z.number(),
   cpus: z.number(),
   memory: ProxmoxMemory,
+  /** Set on running guests only. */
+  memorySource: GuestMemorySource.optional(),
   disk: ProxmoxDisk,
   disks: z.array(ProxmoxDisk),
   diskStatusReason: z.string().optional(),

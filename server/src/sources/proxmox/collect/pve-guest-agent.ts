@@ -1,11 +1,20 @@
 // Guest details that need extra calls: the QEMU guest agent for VMs, interfaces and config for containers.
 import type { GuestNetworkInterface, ProxmoxDisk, ProxmoxGuest } from '@pulse/shared';
 import type { ProxmoxApi } from './api.ts';
+import {
+  type GuestMemoryReading,
+  memoryFromReading,
+  parseBalloon,
+  parseMeminfo,
+} from './pve-guest-memory.ts';
 import { asArray, asRecord, bool, isRecord, num, optNum, optStr, percent, str } from './read.ts';
 import { type CollectError, errorMessage, toCollectError } from './run.ts';
 
-/** The fields the agent calls fill in; carried over between refreshes by `carryGuestDetails`. */
-export type GuestDetails = Partial<
+/**
+ * The fields the agent calls fill in; carried over between refreshes by `carryGuestDetails`. A VM's
+ * `memoryReading` becomes its `memory` and `memorySource` in `applyDetails`.
+ */
+export type GuestDetails = { memoryReading?: GuestMemoryReading } & Partial<
   Pick<
     ProxmoxGuest,
     | 'status'
@@ -150,6 +159,8 @@ export async function vmDetails(
     const current = asRecord(await api.get(`${base}/status/current`));
     const qmp = optStr(current.qmpstatus);
     if (qmp !== undefined) details.status = qmp;
+    const balloon = parseBalloon(current);
+    if (balloon !== undefined) details.memoryReading = balloon;
     enabled =
       current.agent !== undefined
         ? bool(current.agent)
@@ -159,12 +170,17 @@ export async function vmDetails(
     return details;
   }
   if (!enabled) return { ...details, diskStatusReason: 'agent-disabled' };
-  const [info, fsinfo, osinfo, nics] = await Promise.allSettled([
+  const [info, fsinfo, osinfo, nics, meminfo] = await Promise.allSettled([
     api.get(`${base}/agent/info`),
     api.get(`${base}/agent/get-fsinfo`),
     api.get(`${base}/agent/get-osinfo`),
     api.get(`${base}/agent/network-get-interfaces`),
+    api.get(`${base}/agent/file-read`, { file: '/proc/meminfo' }),
   ]);
+  // A failed read (no agent, a token without VM.GuestAgent.FileRead, a non-Linux guest) just leaves
+  // the balloon or host figure in place.
+  const fromAgent = meminfo.status === 'fulfilled' ? parseMeminfo(meminfo.value) : undefined;
+  if (fromAgent !== undefined) details.memoryReading = fromAgent;
   if (info.status === 'fulfilled') {
     const version = optStr(asRecord(agentResult(info.value)).version);
     if (version !== undefined) details.agentVersion = version;
@@ -216,16 +232,30 @@ export async function containerDetails(
 }
 
 export function applyDetails(guest: ProxmoxGuest, details: GuestDetails): ProxmoxGuest {
+  const { memoryReading, ...fields } = details;
   const merged: ProxmoxGuest = { ...guest };
-  for (const [key, value] of Object.entries(details)) {
+  for (const [key, value] of Object.entries(fields)) {
     if (value !== undefined) Object.assign(merged, { [key]: value });
   }
   if (details.disk !== undefined) delete merged.diskStatusReason;
+  if (memoryReading !== undefined && guest.type === 'qemu' && guest.status === 'running') {
+    merged.memory = memoryFromReading(guest.memory.total, memoryReading);
+    merged.memorySource = memoryReading.source;
+  }
   return merged;
 }
 
-/** Between agent refreshes a guest keeps what the last refresh found (while it keeps running). */
-export function carryGuestDetails(guest: ProxmoxGuest, before: ProxmoxGuest | undefined): ProxmoxGuest {
+/**
+ * Between agent refreshes a guest keeps what the last refresh found (while it keeps running). The
+ * guest-agent memory figure is carried only while maxmem is unchanged, and never into a refresh
+ * poll (`refreshing`): there the new reading decides, so an agent that stopped answering falls
+ * back to the balloon or host figure instead of leaving a stale one.
+ */
+export function carryGuestDetails(
+  guest: ProxmoxGuest,
+  before: ProxmoxGuest | undefined,
+  refreshing = false,
+): ProxmoxGuest {
   if (!before || guest.status !== 'running' || before.status === 'stopped') return guest;
   const carried: ProxmoxGuest = { ...guest };
   for (const key of DETAIL_KEYS) {
@@ -233,6 +263,15 @@ export function carryGuestDetails(guest: ProxmoxGuest, before: ProxmoxGuest | un
   }
   if (guest.type === 'qemu' && guest.disk.usageUnavailable && !before.disk.usageUnavailable) {
     carried.disk = before.disk;
+  }
+  if (
+    !refreshing &&
+    guest.type === 'qemu' &&
+    before.memorySource === 'guest-agent' &&
+    before.memory.total === guest.memory.total
+  ) {
+    carried.memory = before.memory;
+    carried.memorySource = 'guest-agent';
   }
   return carried;
 }

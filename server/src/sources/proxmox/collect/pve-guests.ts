@@ -2,6 +2,7 @@
 import type { GuestKind, ProxmoxDisk, ProxmoxGuest } from '@pulse/shared';
 import type { ProxmoxApi } from './api.ts';
 import { guestId } from './ids.ts';
+import { memoryOf } from './pve-guest-memory.ts';
 import { type CounterSnapshot, type GuestCounters, guestRates, ZERO_RATES } from './rates.ts';
 import { asArray, bool, num, optStr, percent, type Raw, str } from './read.ts';
 import { type CollectError, toCollectError } from './run.ts';
@@ -140,7 +141,6 @@ export function buildGuest(e: GuestListEntry, ctx: GuestBuildContext): ProxmoxGu
   const id = guestId(ctx.scope, e.vmid);
   const running = e.status === 'running';
   const rates = running ? guestRates(ctx.counters, id, e.counters, ctx.now) : ZERO_RATES;
-  const used = running ? e.mem : 0;
   const guest: ProxmoxGuest = {
     id,
     vmid: e.vmid,
@@ -151,7 +151,7 @@ export function buildGuest(e: GuestListEntry, ctx: GuestBuildContext): ProxmoxGu
     type: e.type,
     cpu: running ? e.cpu : 0,
     cpus: e.cpus,
-    memory: { total: e.maxmem, used, free: Math.max(0, e.maxmem - used), usage: percent(used, e.maxmem) },
+    memory: memoryOf(e.maxmem, running ? e.mem : 0),
     disk: rootDisk(e),
     disks: [],
     ipAddresses: [],
@@ -163,6 +163,8 @@ export function buildGuest(e: GuestListEntry, ctx: GuestBuildContext): ProxmoxGu
     lastSeen: ctx.now,
   };
   if (e.type === 'qemu' && !running) guest.diskStatusReason = 'vm-stopped';
+  // PVE's own figure until a guest-details refresh finds a better one for a VM (`applyDetails`).
+  if (running) guest.memorySource = 'host';
   if (e.pool !== undefined) guest.pool = e.pool;
   if (e.lock !== undefined) guest.lock = e.lock;
   if (e.haState !== undefined) guest.haState = e.haState;

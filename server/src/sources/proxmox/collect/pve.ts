@@ -139,6 +139,7 @@ export async function collectPve(api: ProxmoxApi, ctx: PveCollectContext): Promi
     carryGuestDetails(
       buildGuest(e, { ...base, counters: ctx.previous?.counters }),
       before.get(guestId(scope, e.vmid)),
+      ctx.include.guestAgent,
     ),
   );
   if (ctx.include.guestAgent) guests = await refreshDetails(api, guests, onlineNodes, concurrency, errors);
