@@ -262,6 +262,20 @@ describe('Proxmox polling against the simulator', () => {
     expect(node.points.length).toBeGreaterThan(0);
     const storage = await history(`resourceType=storage&resourceId=${CLUSTER}-cluster-ceph-vm&metric=usage`);
     expect(storage.points.length).toBeGreaterThan(0);
+
+    const charts = (await (await api('GET', '/api/charts?range=5m')).json()) as {
+      data: Record<string, { cpu?: { timestamp: number; value: number }[] }>;
+      nodeData: Record<string, unknown>;
+      guestTypes: Record<string, string>;
+    };
+    const vmKey = `${CLUSTER}:${vm.vmid}`;
+    expect(charts.data[vmKey]?.cpu?.length).toBeGreaterThan(0);
+    expect(charts.guestTypes[vmKey]).toBe('vm');
+    expect(Object.keys(charts.nodeData)).toContain(`${CLUSTER}-pve1`);
+    const storageCharts = (await (await api('GET', '/api/storage-charts?range=5m')).json()) as {
+      storageData: Record<string, unknown>;
+    };
+    expect(Object.keys(storageCharts.storageData)).toContain(`${CLUSTER}-cluster-ceph-vm`);
   });
 
   it('keeps a migrated guest under the same id on its new node', async () => {
