@@ -334,6 +334,23 @@ describe('Proxmox polling against the simulator', () => {
     }, 40_000);
   }, 100_000);
 
+  it('keeps the last Ceph picture through a failing Ceph call instead of dropping the cluster', async () => {
+    const health = async () =>
+      ((await (await api('GET', '/api/monitoring/scheduler/health')).json()) as Health).instances.find(
+        (i) => i.instance === 'pve-sim-cluster',
+      );
+    sim.faults.fail500('pve', /^\/cluster\/ceph\/status$/);
+    try {
+      const before = (await health())?.lastSuccess;
+      await eventually(async () => expect((await health())?.lastSuccess).not.toBe(before), 25_000);
+      const s = await state();
+      expect(s.cephClusters).toHaveLength(1);
+      expect(s.connectionHealth['pve-sim-cluster']).toBe(true);
+    } finally {
+      sim.faults.fail500('pve', null);
+    }
+  }, 30_000);
+
   it('shows a node that also runs pulse-agent once, with both sources', async () => {
     const report = reportFor({ hostname: 'pve2', machineId: 'e2e0pve2machine000000000000000001' });
     expect(

@@ -93,7 +93,12 @@ export async function pollPve(
       vms: snap.vms,
       containers: snap.containers,
       storage: snap.storage,
-      cephClusters: snap.ceph ? [snap.ceph] : [],
+      // A Ceph call that failed this time keeps the last picture rather than dropping the cluster.
+      ...(snap.ceph
+        ? { cephClusters: [snap.ceph] }
+        : snap.errors.some((e) => e.path.includes('/ceph/'))
+          ? {}
+          : { cephClusters: [] }),
       ...(snap.physicalDisks ? { physicalDisks: snap.physicalDisks } : {}),
     },
     lists: {
