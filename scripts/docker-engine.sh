@@ -17,11 +17,9 @@ MARKER=".pulse-docker-engine"
 START_TIMEOUT="${PULSE_DOCKER_START_TIMEOUT:-60}"
 STOP_TIMEOUT="${PULSE_DOCKER_STOP_TIMEOUT:-30}"
 
-log() { printf 'docker-engine: %s\n' "$*" >&2; }
-die() {
-	log "$*"
-	exit 1
-}
+ENGINE=docker-engine
+# shellcheck source=scripts/engine-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/engine-lib.sh"
 
 docker_bin() {
 	# Prefer the CLI that docker.io ships (it matches the daemon); any other `docker` on PATH works too.
@@ -50,74 +48,28 @@ answers() { # DIR
 	[ -S "$1/docker.sock" ] && timeout 10 "$(docker_bin)" -H "unix://$1/docker.sock" version >/dev/null 2>&1
 }
 
-busybox_static_installed() {
-	[ "$(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null || true)" = "install ok installed" ]
-}
-
 cmd_install() {
 	local pkgs=()
 	command -v dockerd >/dev/null 2>&1 && [ -x /usr/bin/docker ] || pkgs+=(docker.io)
-	busybox_static_installed || pkgs+=(busybox-static)
+	pkg_installed busybox-static || pkgs+=(busybox-static)
 	if [ ${#pkgs[@]} -eq 0 ]; then
 		log "docker.io and busybox-static already installed"
 		return 0
 	fi
-	[ "$(id -u)" = 0 ] || die "must be root to install ${pkgs[*]}"
-	command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${pkgs[*]} by hand"
-
-	# Keep the package's service from starting a system-wide dockerd on /var/run/docker.sock.
-	local policy=/usr/sbin/policy-rc.d made_policy=""
-	if [ ! -e "$policy" ]; then
-		printf '#!/bin/sh\nexit 101\n' >"$policy"
-		chmod 755 "$policy"
-		made_policy=1
-	fi
-	local apt=(apt-get -o DPkg::Lock::Timeout=300 -y -q)
-	local rc=0
-	if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
-		log "apt lists are empty: apt-get update"
-		DEBIAN_FRONTEND=noninteractive "${apt[@]}" update >&2 || rc=$?
-	fi
-	log "apt-get install ${pkgs[*]}"
-	if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${pkgs[@]}" >&2; then
-		log "install failed: apt-get update, then retry"
-		DEBIAN_FRONTEND=noninteractive "${apt[@]}" update >&2 || true
-		DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${pkgs[@]}" >&2 || rc=$?
-	fi
-	if [ -n "$made_policy" ]; then rm -f "$policy"; fi
-	[ "$rc" = 0 ] || die "apt-get failed ($rc)"
+	# apt_install keeps the package's service from starting a system-wide dockerd on /var/run/docker.sock.
+	apt_install "${pkgs[@]}"
 	command -v dockerd >/dev/null 2>&1 || die "dockerd still missing after install"
-	busybox_static_installed || die "busybox-static still missing after install"
+	pkg_installed busybox-static || die "busybox-static still missing after install"
 }
 
 # build_image DIR : imports a busybox-static rootfs as $IMAGE unless the engine already has it.
 build_image() {
-	local dir=$1 rootfs applet
+	local dir=$1
 	if docker_cli "$dir" image inspect "$IMAGE" >/dev/null 2>&1; then
 		return 0
 	fi
-	[ -x /bin/busybox ] || die "/bin/busybox missing: run '$0 install'"
-	rootfs=$(mktemp -d "$dir/rootfs.XXXXXX")
-	mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/root"
-	chmod 1777 "$rootfs/tmp"
-	cp /bin/busybox "$rootfs/bin/busybox"
-	# Every applet (sh, sleep, yes, cat, ...) as a symlink in /bin, like `busybox --install -s /bin`.
-	for applet in $("$rootfs/bin/busybox" --list); do
-		[ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
-	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$rootfs/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
-	tar --numeric-owner -C "$rootfs" -cf - . |
-		docker_cli "$dir" import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - "$IMAGE" >&2
-	rm -rf "$rootfs"
+	import_busybox "$dir" docker_cli "$dir" import --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - "$IMAGE"
 	log "imported $IMAGE"
-}
-
-tail_log() { # DIR : its error lines, then its last lines
-	[ -f "$1/dockerd.log" ] || return 0
-	grep -aiE 'level=(error|fatal)|^Error|failed to start' "$1/dockerd.log" | tail -n 20 >&2 || true
-	log "..."
-	tail -n 30 "$1/dockerd.log" >&2
 }
 
 cmd_start() {
@@ -165,62 +117,18 @@ cmd_start() {
 	dockerd "${args[@]}" </dev/null >>"$dir/dockerd.log" 2>&1 &
 	local pid=$!
 	echo "$pid" >"$dir/launcher.pid"
-	until answers "$dir"; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			log "dockerd exited before answering; last lines of $dir/dockerd.log:"
-			tail_log "$dir"
-			exit 1
-		fi
-		if ((SECONDS - started >= START_TIMEOUT)); then
-			log "dockerd did not answer within ${START_TIMEOUT}s; last lines of $dir/dockerd.log:"
-			tail_log "$dir"
-			kill "$pid" 2>/dev/null || true
-			exit 1
-		fi
-		sleep 0.2
-	done
+	wait_answering "$dir" "$pid" "$dir/dockerd.log" dockerd
 	log "dockerd (pid $pid) answers after $((SECONDS - started))s; storage driver: $(docker_cli "$dir" info --format '{{.Driver}}' 2>/dev/null || echo '?')"
 	build_image "$dir"
 	echo "$dir/docker.sock"
 }
 
-# pids of processes whose command line names a path under DIR (containerd, its shims), never this script.
-pids_under() { # DIR
-	local dir=$1 p cmdline
-	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		[ "$p" = $$ ] && continue
-		cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
-		case "$cmdline" in
-		*"$dir/exec/"* | *"$dir/data"* | *"$dir/docker.sock"*) echo "$p" ;;
-		esac
-	done
-}
-
-wait_gone() { # TIMEOUT PID...
-	local timeout=$1 started=$SECONDS p alive
-	shift
-	while :; do
-		alive=""
-		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ -z "$alive" ] && return 0
-		((SECONDS - started >= timeout)) && return 1
-		sleep 0.1
-	done
-}
-
 cmd_stop() {
-	local dir=${1:-}
-	[ -n "$dir" ] || die "usage: $0 stop DIR"
-	if [ ! -d "$dir" ]; then
-		log "$dir does not exist: nothing to stop"
-		return 0
-	fi
-	dir=$(cd "$dir" && pwd -P)
-	[ -e "$dir/$MARKER" ] || die "$dir was not made by '$0 start': refusing to touch it"
+	local dir
+	dir=$(stop_dir "${1:-}") || return 0
 
 	# Containers first, so that none is left running in the host's cgroups.
-	local ids=() id
+	local ids=()
 	if answers "$dir"; then
 		mapfile -t ids < <(docker_cli "$dir" ps -aq --no-trunc 2>/dev/null || true)
 		if [ ${#ids[@]} -gt 0 ]; then
@@ -229,49 +137,17 @@ cmd_stop() {
 		fi
 	fi
 
-	local pids=() p
+	local pids=() p f
 	for f in docker.pid launcher.pid; do
 		if [ -s "$dir/$f" ]; then
 			p=$(cat "$dir/$f")
 			if kill -0 "$p" 2>/dev/null && [[ " ${pids[*]} " != *" $p "* ]]; then pids+=("$p"); fi
 		fi
 	done
-	if [ ${#pids[@]} -gt 0 ]; then
-		log "stopping dockerd (pid ${pids[*]})"
-		kill -TERM "${pids[@]}" 2>/dev/null || true
-		if ! wait_gone "$STOP_TIMEOUT" "${pids[@]}"; then
-			log "dockerd did not exit within ${STOP_TIMEOUT}s: SIGKILL"
-			kill -KILL "${pids[@]}" 2>/dev/null || true
-			wait_gone 5 "${pids[@]}" || true
-		fi
-	fi
-
-	# Leftovers: containerd and shims started for this dir, and any container process still in a cgroup.
-	mapfile -t pids < <(pids_under "$dir")
-	if [ ${#pids[@]} -gt 0 ]; then
-		log "killing leftover processes ${pids[*]}"
-		kill -TERM "${pids[@]}" 2>/dev/null || true
-		wait_gone 5 "${pids[@]}" || kill -KILL "${pids[@]}" 2>/dev/null || true
-	fi
-	if [ -d "$dir/data/containers" ]; then
-		for id in "$dir"/data/containers/*/; do
-			id=$(basename "$id")
-			[ ${#id} -eq 64 ] || continue
-			while IFS= read -r cg; do
-				xargs -r kill -KILL <"$cg/cgroup.procs" 2>/dev/null || true
-				rmdir "$cg" 2>/dev/null || true
-			done < <(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$id*" 2>/dev/null)
-		done
-	fi
-
-	# Mounts left under the dir (overlay layers, netns, the data-root bind), deepest first.
-	local m
-	while IFS= read -r m; do
-		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
-	done < <(awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r)
-
-	rm -rf "$dir"
-	log "stopped and removed $dir"
+	terminate dockerd "$STOP_TIMEOUT" "${pids[@]}"
+	# Leftovers: containerd and shims started for this dir, and any container process still in a cgroup;
+	# then the mounts (overlay layers, netns, the data-root bind).
+	clean_up_dir "$dir" "$dir/data/containers" exec/ data docker.sock
 }
 
 case "${1:-}" in

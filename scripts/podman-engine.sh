@@ -22,11 +22,9 @@ MARKER=".pulse-podman-engine"
 START_TIMEOUT="${PULSE_PODMAN_START_TIMEOUT:-60}"
 STOP_TIMEOUT="${PULSE_PODMAN_STOP_TIMEOUT:-30}"
 
-log() { printf 'podman-engine: %s\n' "$*" >&2; }
-die() {
-	log "$*"
-	exit 1
-}
+ENGINE=podman-engine
+# shellcheck source=scripts/engine-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/engine-lib.sh"
 
 # pm_argv DIR : sets PM to the command line of podman (local, not remote) on the storage under DIR only.
 PM=()
@@ -56,65 +54,27 @@ answers() { # DIR
 		CONTAINERS_CONF="$1/containers.conf" timeout 10 podman --remote --url "unix://$1/podman.sock" version >/dev/null 2>&1
 }
 
-installed() { # PACKAGE
-	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
-}
-
 cmd_install() {
 	local pkgs=() p
 	for p in podman runc busybox-static; do
-		installed "$p" || pkgs+=("$p")
+		pkg_installed "$p" || pkgs+=("$p")
 	done
 	if [ ${#pkgs[@]} -eq 0 ]; then
 		log "podman, runc and busybox-static already installed"
 		return 0
 	fi
-	[ "$(id -u)" = 0 ] || die "must be root to install ${pkgs[*]}"
-	command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install ${pkgs[*]} by hand"
-
-	# Keep the packages' services (podman.socket, ...) from starting.
-	local policy=/usr/sbin/policy-rc.d made_policy=""
-	if [ ! -e "$policy" ]; then
-		printf '#!/bin/sh\nexit 101\n' >"$policy"
-		chmod 755 "$policy"
-		made_policy=1
-	fi
-	local apt=(apt-get -o DPkg::Lock::Timeout=300 -y -q)
-	local rc=0
-	if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then
-		log "apt lists are empty: apt-get update"
-		DEBIAN_FRONTEND=noninteractive "${apt[@]}" update >&2 || rc=$?
-	fi
-	log "apt-get install ${pkgs[*]}"
-	if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${pkgs[@]}" >&2; then
-		log "install failed: apt-get update, then retry"
-		DEBIAN_FRONTEND=noninteractive "${apt[@]}" update >&2 || true
-		DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "${pkgs[@]}" >&2 || rc=$?
-	fi
-	if [ -n "$made_policy" ]; then rm -f "$policy"; fi
-	[ "$rc" = 0 ] || die "apt-get failed ($rc)"
+	# apt_install keeps the packages' services (podman.socket, ...) from starting.
+	apt_install "${pkgs[@]}"
 	command -v podman >/dev/null 2>&1 || die "podman still missing after install"
 }
 
 # build_image DIR : imports a busybox-static rootfs as $IMAGE unless the storage already has it.
 build_image() {
-	local dir=$1 rootfs applet
+	local dir=$1
 	if pm "$dir" image exists "$IMAGE" 2>/dev/null; then
 		return 0
 	fi
-	[ -x /bin/busybox ] || die "/bin/busybox missing: run '$0 install'"
-	rootfs=$(mktemp -d "$dir/rootfs.XXXXXX")
-	mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/root"
-	chmod 1777 "$rootfs/tmp"
-	cp /bin/busybox "$rootfs/bin/busybox"
-	for applet in $("$rootfs/bin/busybox" --list); do
-		[ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
-	done
-	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$rootfs/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
-	tar --numeric-owner -C "$rootfs" -cf - . |
-		pm "$dir" import --quiet --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - "$IMAGE" >&2
-	rm -rf "$rootfs"
+	import_busybox "$dir" pm "$dir" import --quiet --change 'CMD ["sh"]' --change 'ENV PATH=/bin' - "$IMAGE"
 	log "imported $IMAGE"
 }
 
@@ -140,13 +100,6 @@ health_ticker() {
 		done < <(pm "$dir" ps -q --no-trunc 2>/dev/null || true)
 		sleep 1
 	done
-}
-
-tail_log() { # DIR : its error lines, then its last lines
-	[ -f "$1/podman.log" ] || return 0
-	grep -aiE 'level=(error|fatal)|^Error|failed to start' "$1/podman.log" | tail -n 20 >&2 || true
-	log "..."
-	tail -n 30 "$1/podman.log" >&2
 }
 
 cmd_start() {
@@ -193,20 +146,7 @@ EOF
 	"${PM[@]}" system service --time=0 "unix://$dir/podman.sock" </dev/null >>"$dir/podman.log" 2>&1 &
 	local pid=$!
 	echo "$pid" >"$dir/podman.pid"
-	until answers "$dir"; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			log "podman system service exited before answering; last lines of $dir/podman.log:"
-			tail_log "$dir"
-			exit 1
-		fi
-		if ((SECONDS - started >= START_TIMEOUT)); then
-			log "podman system service did not answer within ${START_TIMEOUT}s; last lines of $dir/podman.log:"
-			tail_log "$dir"
-			kill "$pid" 2>/dev/null || true
-			exit 1
-		fi
-		sleep 0.2
-	done
+	wait_answering "$dir" "$pid" "$dir/podman.log" "podman system service"
 	log "podman service (pid $pid) answers after $((SECONDS - started))s; storage driver: $(pm "$dir" info --format '{{.Store.GraphDriverName}}' 2>/dev/null || echo '?')"
 	health_ticker "$dir" "$pid" </dev/null >>"$dir/health.log" 2>&1 &
 	echo $! >"$dir/health.pid"
@@ -214,49 +154,13 @@ EOF
 	echo "$dir/podman.sock"
 }
 
-# pids of processes whose command line names a path under DIR (conmon, ...), never this script.
-pids_under() { # DIR
-	local dir=$1 p cmdline
-	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		[ "$p" = $$ ] && continue
-		cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") || continue
-		case "$cmdline" in
-		*"$dir/root"* | *"$dir/run"* | *"$dir/podman.sock"*) echo "$p" ;;
-		esac
-	done
-}
-
-wait_gone() { # TIMEOUT PID...
-	local timeout=$1 started=$SECONDS p alive
-	shift
-	while :; do
-		alive=""
-		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
-		[ -z "$alive" ] && return 0
-		((SECONDS - started >= timeout)) && return 1
-		sleep 0.1
-	done
-}
-
 cmd_stop() {
-	local dir=${1:-}
-	[ -n "$dir" ] || die "usage: $0 stop DIR"
-	if [ ! -d "$dir" ]; then
-		log "$dir does not exist: nothing to stop"
-		return 0
-	fi
-	dir=$(cd "$dir" && pwd -P)
-	[ -e "$dir/$MARKER" ] || die "$dir was not made by '$0 start': refusing to touch it"
+	local dir
+	dir=$(stop_dir "${1:-}") || return 0
 
-	local pids=() p f id
 	# The ticker first, so that it starts no more health checks.
-	if [ -s "$dir/health.pid" ]; then
-		p=$(cat "$dir/health.pid")
-		if kill -0 "$p" 2>/dev/null; then
-			kill -TERM "$p" 2>/dev/null || true
-			wait_gone 5 "$p" || kill -KILL "$p" 2>/dev/null || true
-		fi
+	if [ -s "$dir/health.pid" ] && kill -0 "$(cat "$dir/health.pid")" 2>/dev/null; then
+		terminate "health ticker" 5 "$(cat "$dir/health.pid")"
 	fi
 	# Containers next (their conmon processes go with them).
 	if [ -f "$dir/containers.conf" ] && command -v podman >/dev/null 2>&1; then
@@ -264,43 +168,11 @@ cmd_stop() {
 		timeout 30 "${PM[@]}" rm -f -a -t 0 >/dev/null 2>&1 ||
 			log "could not remove every container"
 	fi
-	if [ -s "$dir/podman.pid" ]; then
-		p=$(cat "$dir/podman.pid")
-		if kill -0 "$p" 2>/dev/null; then
-			log "stopping podman service (pid $p)"
-			kill -TERM "$p" 2>/dev/null || true
-			if ! wait_gone "$STOP_TIMEOUT" "$p"; then
-				log "podman service did not exit within ${STOP_TIMEOUT}s: SIGKILL"
-				kill -KILL "$p" 2>/dev/null || true
-				wait_gone 5 "$p" || true
-			fi
-		fi
+	if [ -s "$dir/podman.pid" ] && kill -0 "$(cat "$dir/podman.pid")" 2>/dev/null; then
+		terminate "podman service" "$STOP_TIMEOUT" "$(cat "$dir/podman.pid")"
 	fi
-
-	mapfile -t pids < <(pids_under "$dir")
-	if [ ${#pids[@]} -gt 0 ]; then
-		log "killing leftover processes ${pids[*]}"
-		kill -TERM "${pids[@]}" 2>/dev/null || true
-		wait_gone 5 "${pids[@]}" || kill -KILL "${pids[@]}" 2>/dev/null || true
-	fi
-	if [ -d "$dir/root/overlay-containers" ]; then
-		for f in "$dir"/root/overlay-containers/*/; do
-			id=$(basename "$f")
-			[ ${#id} -eq 64 ] || continue
-			while IFS= read -r cg; do
-				xargs -r kill -KILL <"$cg/cgroup.procs" 2>/dev/null || true
-				rmdir "$cg" 2>/dev/null || true
-			done < <(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$id*" 2>/dev/null)
-		done
-	fi
-
-	local m
-	while IFS= read -r m; do
-		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
-	done < <(awk -v d="$dir" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r)
-
-	rm -rf "$dir"
-	log "stopped and removed $dir"
+	# Leftovers (conmon, ...), container cgroups, mounts; then the directory.
+	clean_up_dir "$dir" "$dir/root/overlay-containers" root run podman.sock
 }
 
 case "${1:-}" in
