@@ -24,6 +24,12 @@ function api(failing: Set<string>): ProxmoxApi {
       maxmem: 8 * GiB,
     })),
     '/cluster/resources': [],
+    '/cluster/ceph/status': {
+      fsid: 'c0ffee',
+      health: { status: 'HEALTH_OK', checks: {} },
+      pgmap: { bytes_total: 4 * GiB, bytes_used: GiB },
+    },
+    '/nodes/pve1/ceph/pool': [],
     '/nodes/pve1/storage': [
       {
         storage: 'local',
@@ -69,6 +75,21 @@ const instance = {
 } as unknown as ProxmoxInstance;
 
 describe('pollPve', () => {
+  it('keeps the last Ceph picture while the Ceph status call fails', async () => {
+    const failing = new Set<string>();
+    const memory: PollMemory = { cycle: 0 };
+    const withCeph = {
+      ...instance,
+      options: { monitorBackups: false, monitorPhysicalDisks: false },
+    } as ProxmoxInstance;
+    const ceph = async () =>
+      (await pollPve(api(failing), withCeph, memory, DEFAULT_INTERVALS, Date.now())).watched.cephClusters;
+    expect((await ceph())?.map((c) => c.fsid)).toEqual(['c0ffee']);
+    failing.add('/cluster/ceph/status');
+    expect((await ceph())?.map((c) => c.fsid)).toEqual(['c0ffee']);
+    expect(memory.previous?.errors.map((e) => e.path)).toContain('/cluster/ceph/status');
+  });
+
   it("keeps a node's local storage while its storage list fails, over several polls", async () => {
     const failing = new Set<string>();
     const memory: PollMemory = { cycle: 0 };

@@ -65,7 +65,6 @@ export async function pollPve(
     // A few calls per guest: refreshed every 2 min, the values in between carried over.
     guestAgent: due(memory.lastGuestDetailsAt, now, intervals.guestDetailsEveryMs),
   };
-  const prior = memory.previous;
   const snap = await collectPve(api, {
     instanceName: instance.name,
     now,
@@ -83,8 +82,6 @@ export async function pollPve(
     include,
   });
   memory.cycle++;
-  // Kept in the snapshot, so a node failing several polls in a row keeps its storage too.
-  snap.storage = withUnreadStorage(snap, prior);
   memory.previous = snap;
   if (include.physicalDisks) memory.lastDisksAt = now;
   if (include.updates) memory.lastUpdatesAt = now;
@@ -96,12 +93,7 @@ export async function pollPve(
       vms: snap.vms,
       containers: snap.containers,
       storage: snap.storage,
-      // A Ceph call that failed this time keeps the last picture rather than dropping the cluster.
-      ...(snap.ceph
-        ? { cephClusters: [snap.ceph] }
-        : snap.errors.some((e) => e.path.includes('/ceph/'))
-          ? {}
-          : { cephClusters: [] }),
+      cephClusters: snap.ceph ? [snap.ceph] : [],
       ...(snap.physicalDisks ? { physicalDisks: snap.physicalDisks } : {}),
     },
     lists: {
@@ -111,25 +103,6 @@ export async function pollPve(
       ...(snap.replicationJobs ? { replicationJobs: snap.replicationJobs } : {}),
     },
   };
-}
-
-/**
- * A node whose storage list failed this time keeps its local storage from the last poll, so one
- * failed call does not drop entries (and cut their history) for a cycle.
- */
-function withUnreadStorage(snap: PveSnapshot, prior: PveSnapshot | undefined): PveSnapshot['storage'] {
-  const failed = new Set(
-    snap.errors.flatMap((e) => {
-      const m = /^\/nodes\/([^/]+)\/storage$/.exec(e.path);
-      return m?.[1] ? [m[1]] : [];
-    }),
-  );
-  if (failed.size === 0 || !prior) return snap.storage;
-  const have = new Set(snap.storage.map((s) => s.id));
-  return [
-    ...snap.storage,
-    ...prior.storage.filter((s) => !s.shared && failed.has(s.node) && !have.has(s.id)),
-  ];
 }
 
 export async function pollPbs(api: ProxmoxApi, instance: ProxmoxInstance, now: number): Promise<PollResult> {

@@ -11,8 +11,11 @@ export interface CephContext {
   now: number;
   /** A node to ask for the pool list. */
   poolNode?: string;
-  /** Whether the previous poll found Ceph: only then is a failing status call worth reporting. */
-  hadCeph: boolean;
+  /**
+   * What the previous poll found. Only then is a failing status call worth reporting, and the last
+   * picture is kept through it rather than the cluster dropping out for a cycle.
+   */
+  previous: PveCephCluster | undefined;
   errors: CollectError[];
 }
 
@@ -98,8 +101,8 @@ export async function collectCeph(api: ProxmoxApi, ctx: CephContext): Promise<Pv
   try {
     status = await api.get('/cluster/ceph/status');
   } catch (err) {
-    if (ctx.hadCeph) ctx.errors.push(toCollectError('/cluster/ceph/status', err));
-    return undefined;
+    if (ctx.previous) ctx.errors.push(toCollectError('/cluster/ceph/status', err));
+    return ctx.previous;
   }
   if (!isRecord(status) || Object.keys(status).length === 0) return undefined;
   const cluster = parseCephStatus(status, ctx);

@@ -44,17 +44,39 @@ export async function listStorage(
   onlineNodes: readonly string[],
   concurrency: number,
   errors: CollectError[],
-): Promise<StorageEntry[]> {
+): Promise<StorageList> {
+  const unread: string[] = [];
   const perNode = await mapLimit(onlineNodes, concurrency, async (node) => {
     const path = `/nodes/${node}/storage`;
     try {
       return asArray(await api.get(path)).map((e) => entryFrom(node, e));
     } catch (err) {
       errors.push(toCollectError(path, err));
+      unread.push(node);
       return [];
     }
   });
-  return perNode.flat().filter((e) => e.storage !== '');
+  return { entries: perNode.flat().filter((e) => e.storage !== ''), unread };
+}
+
+/** Every online node's storage entries, and the nodes whose list could not be read this time. */
+export interface StorageList {
+  entries: StorageEntry[];
+  unread: string[];
+}
+
+/**
+ * A node whose list failed keeps its local storage from the last poll, so one failed call does not drop
+ * the entries (and cut their history) for a cycle; shared storage is still seen through the other nodes.
+ */
+export function keepUnread(
+  storage: ProxmoxStorage[],
+  unread: readonly string[],
+  previous: readonly ProxmoxStorage[] | undefined,
+): ProxmoxStorage[] {
+  if (unread.length === 0 || !previous) return storage;
+  const have = new Set(storage.map((s) => s.id));
+  return [...storage, ...previous.filter((s) => !s.shared && unread.includes(s.node) && !have.has(s.id))];
 }
 
 function statusOf(e: StorageEntry): string {

@@ -25,7 +25,7 @@ import { applyDetails, carryGuestDetails, containerDetails, vmDetails } from './
 import { buildGuest, countersOf, listGuests } from './pve-guests.ts';
 import { collectNodes } from './pve-nodes.ts';
 import { collectReplication } from './pve-replication.ts';
-import { buildStorage, listStorage, type StorageEntry } from './pve-storage.ts';
+import { buildStorage, keepUnread, listStorage, type StorageEntry, type StorageList } from './pve-storage.ts';
 import { collectUpdates, type NodeUpdates } from './pve-updates.ts';
 import type { CounterSnapshot } from './rates.ts';
 import { type CollectError, mapLimit } from './run.ts';
@@ -100,7 +100,7 @@ export async function collectPve(api: ProxmoxApi, ctx: PveCollectContext): Promi
   const base = { scope, instanceName: ctx.instanceName, now: ctx.now };
   const wantBackups = ctx.monitor.backups && ctx.include.backups;
 
-  const [nodes, guestEntries, storageEntries, ceph, physicalDisks, updates] = await Promise.all([
+  const [nodes, guestEntries, storageList, ceph, physicalDisks, updates] = await Promise.all([
     collectNodes(
       api,
       {
@@ -117,12 +117,12 @@ export async function collectPve(api: ProxmoxApi, ctx: PveCollectContext): Promi
     listGuests(api, { onlineNodes, vms: ctx.monitor.vms, containers: ctx.monitor.containers, errors }),
     ctx.monitor.storage || wantBackups
       ? listStorage(api, onlineNodes, concurrency, errors)
-      : Promise.resolve<StorageEntry[]>([]),
+      : Promise.resolve<StorageList>({ entries: [], unread: [] }),
     ctx.monitor.ceph
       ? collectCeph(api, {
           ...base,
           poolNode: onlineNodes[0],
-          hadCeph: ctx.previous?.ceph !== undefined,
+          previous: ctx.previous?.ceph,
           errors,
         })
       : Promise.resolve(undefined),
@@ -149,7 +149,7 @@ export async function collectPve(api: ProxmoxApi, ctx: PveCollectContext): Promi
     sections = await collectBackupSections(
       api,
       { ...base, concurrency, errors },
-      storageEntries,
+      storageList.entries,
       guests,
       onlineNodes,
     );
@@ -168,7 +168,9 @@ export async function collectPve(api: ProxmoxApi, ctx: PveCollectContext): Promi
     nodes: updates ? applyUpdates(nodes, updates, ctx.now) : nodes,
     vms: guests.filter((g) => g.type === 'qemu'),
     containers: guests.filter((g) => g.type === 'lxc'),
-    storage: ctx.monitor.storage ? buildStorage(base, storageEntries) : [],
+    storage: ctx.monitor.storage
+      ? keepUnread(buildStorage(base, storageList.entries), storageList.unread, ctx.previous?.storage)
+      : [],
     counters: countersOf(guestEntries, scope, ctx.now),
     errors,
     ...sections,
