@@ -5,7 +5,8 @@ import type { InstanceLists, ProxmoxLists } from '../../state/proxmox-lists.ts';
 
 type Watched = 'nodes' | 'vms' | 'containers' | 'storage' | 'cephClusters' | 'physicalDisks';
 
-export type WatchedItems = { [K in Watched]?: LiveEntity[] };
+/** Each watched collection's items, typed as the live state holds them. */
+export type WatchedItems = { [K in Watched]?: LiveState[K] extends { list(): infer T } ? T : never };
 
 export class ProxmoxStateWriter {
   private readonly state: LiveState;
