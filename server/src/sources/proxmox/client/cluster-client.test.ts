@@ -1,37 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClusterClient, type ClusterClientOptions } from './cluster-client.ts';
 import { ProxmoxError } from './errors.ts';
-import {
-  closedPort,
-  makeTestCerts,
-  type Script,
-  type ScriptedServer,
-  startScriptedServer,
-  type TestCert,
-} from './test-support.ts';
+import { closedPort, type Script, scriptedServers } from './test-support.ts';
 
 const TOKEN_SECRET = 'c1a5-7e11-secret-4b2d';
 
-let certs: { a: TestCert; b: TestCert; cleanup: () => Promise<void> };
-const servers: ScriptedServer[] = [];
 const clusters: ClusterClient[] = [];
 
-beforeAll(async () => {
-  certs = await makeTestCerts();
-});
-afterAll(async () => {
-  await certs.cleanup();
-});
 afterEach(async () => {
   await Promise.all(clusters.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function serve(script: Script, port?: number): Promise<ScriptedServer> {
-  const server = await startScriptedServer(certs.a, script, port);
-  servers.push(server);
-  return server;
-}
+const fx = scriptedServers();
+const serve = (script: Script, port?: number) => fx.serve(script, port === undefined ? {} : { port });
 
 function nodeAnswer(name: string): Script {
   return (req) => (req.path === '/version' ? { data: { version: '8.2.4' } } : { data: [{ node: name }] });
@@ -189,8 +170,8 @@ describe('ClusterClient', () => {
     const a = await serve(nodeAnswer('pve1'));
     const b = await serve(nodeAnswer('pve2'));
     const { cluster: c } = cluster([
-      { url: a.url, fingerprint: certs.b.fingerprint },
-      { url: b.url, fingerprint: certs.a.fingerprint },
+      { url: a.url, fingerprint: fx.certs.b.fingerprint },
+      { url: b.url, fingerprint: fx.certs.a.fingerprint },
     ]);
     await expect(c.get('/nodes')).resolves.toEqual([{ node: 'pve2' }]);
     expect(c.health()[0]?.lastError).toMatch(/fingerprint mismatch/);

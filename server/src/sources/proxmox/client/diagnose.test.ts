@@ -1,35 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ConnectionReport, testConnection } from './diagnose.ts';
-import {
-  closedPort,
-  makeTestCerts,
-  type Script,
-  type ScriptedServer,
-  startScriptedServer,
-  type TestCert,
-} from './test-support.ts';
+import { closedPort, type Script, scriptedServers } from './test-support.ts';
 import type { EndpointOptions } from './types.ts';
 
 const TOKEN_SECRET = 'diag-5ecret-9f1e-77aa';
 
-let certs: { a: TestCert; b: TestCert; cleanup: () => Promise<void> };
-const servers: ScriptedServer[] = [];
-
-beforeAll(async () => {
-  certs = await makeTestCerts();
-});
-afterAll(async () => {
-  await certs.cleanup();
-});
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(script: Script): Promise<ScriptedServer> {
-  const server = await startScriptedServer(certs.a, script);
-  servers.push(server);
-  return server;
-}
+const fx = scriptedServers();
+const serve = (script: Script) => fx.serve(script);
 
 const CLUSTER_STATUS = [
   { type: 'cluster', name: 'homelab', nodes: 2, quorate: 1, version: 4 },
@@ -76,7 +53,7 @@ describe('testConnection', () => {
       'cluster:ok',
     ]);
     expect(report.steps[0]?.detail).toMatch(/skipped/);
-    expect(report.fingerprint).toBe(certs.a.fingerprint);
+    expect(report.fingerprint).toBe(fx.certs.a.fingerprint);
     expect(report.steps[2]?.detail).toMatch(/TLSv1\.[23]/);
     expect(report.steps[2]?.detail).toMatch(/not CA-verified/);
     expect(report.version).toBe('8.2.4');
@@ -118,16 +95,16 @@ describe('testConnection', () => {
     const server = await serve(pve());
     const report = await diagnose({ baseUrl: server.url, verifySSL: true });
     expect(report.failedStep).toBe('tls');
-    expect(report.fingerprint).toBe(certs.a.fingerprint);
+    expect(report.fingerprint).toBe(fx.certs.a.fingerprint);
     expect(report.message).toContain(report.steps[2]?.detail.match(/fingerprint (\S+)/)?.[1] ?? 'missing');
   });
 
   it('stops at tls when the pin does not match, naming both fingerprints', async () => {
     const server = await serve(pve());
-    const report = await diagnose({ baseUrl: server.url, fingerprint: certs.b.fingerprint });
+    const report = await diagnose({ baseUrl: server.url, fingerprint: fx.certs.b.fingerprint });
     expect(report.failedStep).toBe('tls');
-    expect(report.message).toContain(certs.a.fingerprint);
-    expect(report.message).toContain(certs.b.fingerprint);
+    expect(report.message).toContain(fx.certs.a.fingerprint);
+    expect(report.message).toContain(fx.certs.b.fingerprint);
     expect(server.requests).toHaveLength(0);
   });
 

@@ -1,39 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type ClientTuning, ProxmoxClient } from './endpoint-client.ts';
 import { ProxmoxError } from './errors.ts';
 import { formatFingerprint } from './normalize.ts';
-import {
-  closedPort,
-  makeTestCerts,
-  type ScriptedServer,
-  startScriptedServer,
-  type TestCert,
-} from './test-support.ts';
+import { closedPort, type ScriptedServer, scriptedServers, type TestCert } from './test-support.ts';
 import type { EndpointOptions, ProxmoxProduct } from './types.ts';
 
 const PASSWORD = 'Corr3ct-Horse-Battery';
 const TOKEN_SECRET = '0b8f2a6e-1c3d-4e5f-9a7b-c2d4e6f8a0b1';
 
-let certs: { a: TestCert; b: TestCert; cleanup: () => Promise<void> };
-const servers: ScriptedServer[] = [];
 const clients: ProxmoxClient[] = [];
 
-beforeAll(async () => {
-  certs = await makeTestCerts();
-});
-afterAll(async () => {
-  await certs.cleanup();
-});
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function serve(script: ScriptedServer['script'], cert = certs.a): Promise<ScriptedServer> {
-  const server = await startScriptedServer(cert, script);
-  servers.push(server);
-  return server;
-}
+const fx = scriptedServers();
+const serve = (script: ScriptedServer['script'], cert?: TestCert) => fx.serve(script, cert ? { cert } : {});
 
 function client(opts: Partial<EndpointOptions> & { baseUrl: string }, tuning?: ClientTuning): ProxmoxClient {
   const c = new ProxmoxClient(
@@ -224,7 +206,7 @@ describe('TLS', () => {
   it('verifySSL accepts a certificate from a trusted CA', async () => {
     const server = await serve(ok);
     await expect(
-      client({ baseUrl: server.url, verifySSL: true }, { ca: certs.a.ca }).get('/version'),
+      client({ baseUrl: server.url, verifySSL: true }, { ca: fx.certs.a.ca }).get('/version'),
     ).resolves.toEqual({ version: '8.2.4' });
   });
 
@@ -238,19 +220,19 @@ describe('TLS', () => {
     const c = client({
       baseUrl: server.url,
       verifySSL: true,
-      fingerprint: formatFingerprint(certs.a.fingerprint),
+      fingerprint: formatFingerprint(fx.certs.a.fingerprint),
     });
     await expect(c.get('/version')).resolves.toEqual({ version: '8.2.4' });
-    await expect(c.peerFingerprint()).resolves.toBe(certs.a.fingerprint);
+    await expect(c.peerFingerprint()).resolves.toBe(fx.certs.a.fingerprint);
   });
 
   it('a pinned fingerprint refuses another certificate, naming both', async () => {
-    const server = await serve(ok, certs.b);
-    const c = client({ baseUrl: server.url, verifySSL: false, fingerprint: certs.a.fingerprint });
+    const server = await serve(ok, fx.certs.b);
+    const c = client({ baseUrl: server.url, verifySSL: false, fingerprint: fx.certs.a.fingerprint });
     const err = await failure(c.get('/version'));
     expect(err.kind).toBe('fingerprint');
-    expect(err.message).toContain(formatFingerprint(certs.a.fingerprint));
-    expect(err.message).toContain(formatFingerprint(certs.b.fingerprint));
+    expect(err.message).toContain(formatFingerprint(fx.certs.a.fingerprint));
+    expect(err.message).toContain(formatFingerprint(fx.certs.b.fingerprint));
     expect(server.requests).toHaveLength(0);
   });
 });

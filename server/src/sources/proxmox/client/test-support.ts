@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { makeServingCert } from '../../../../../test/k8s-sim/pki.ts';
 
 export interface TestCert {
@@ -121,4 +122,39 @@ export async function closedPort(): Promise<number> {
 function portOf(address: string | AddressInfo | null): number {
   if (address && typeof address === 'object') return address.port;
   throw new Error('server is not listening on a TCP port');
+}
+
+/**
+ * The certificates and scripted servers of one test file: made before its tests, every server closed
+ * after each test, the certificates removed at the end. `certs` is readable from the first test on.
+ */
+export function scriptedServers(): {
+  readonly certs: { a: TestCert; b: TestCert };
+  serve(script: Script, opts?: { cert?: TestCert; port?: number }): Promise<ScriptedServer>;
+} {
+  let made: Awaited<ReturnType<typeof makeTestCerts>> | undefined;
+  const servers: ScriptedServer[] = [];
+  beforeAll(async () => {
+    made = await makeTestCerts();
+  });
+  afterAll(async () => {
+    await made?.cleanup();
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  const certs = () => {
+    if (!made) throw new Error('scriptedServers: certificates are made in beforeAll');
+    return made;
+  };
+  return {
+    get certs() {
+      return certs();
+    },
+    async serve(script, opts = {}) {
+      const server = await startScriptedServer(opts.cert ?? certs().a, script, opts.port);
+      servers.push(server);
+      return server;
+    },
+  };
 }
