@@ -17,7 +17,7 @@
 // BENCH_AGENT_CPU_PROF=<dir> (run the source agent with --cpu-prof; its CPU figures then include the
 // profiler).
 
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   accessSync,
@@ -33,14 +33,17 @@ import {
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envInt, median } from './lib/figures.ts';
 import {
   atExit,
+  cleanEnv,
   freePort,
   machineBusySeconds,
+  type Proc,
   type Service,
+  startProcess,
   startService,
-  stopChild,
-  track,
+  waitForHttp,
 } from './lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -60,15 +63,6 @@ const SCRAPE_HEADERS = {
   'accept-encoding': 'gzip',
   'user-agent': 'Prometheus/2.45.3',
 };
-
-function envNumber(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be an integer of at least ${min}, got '${raw}'`);
-  return value;
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -127,99 +121,7 @@ function busyCores(startSeconds: number | undefined, seconds: number): number | 
     : (end - startSeconds) / seconds;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
-}
-
 // ---- processes -----------------------------------------------------------------------------------------
-
-/**
- * Copies a child's output lines to stderr with a prefix, each distinct line once: node_exporter logs the
- * same collector error on every scrape (timestamps aside), which would bury the figures.
- */
-function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string, seen: Set<string>): void {
-  let pending = '';
-  stream?.setEncoding('utf8');
-  stream?.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      const key = line.replace(/\bts=\S+\s*/, '').replace(/\bduration_seconds=\S+\s*/, '');
-      if (!line.trim() || seen.has(key)) continue;
-      seen.add(key);
-      process.stderr.write(`${prefix} ${line}${seen.size === 1 ? ' (repeats are not shown)' : ''}\n`);
-    }
-  });
-}
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  pid: number;
-  /** Rejects when the process exits before stop() was called. */
-  exited: Promise<never>;
-  stop(): Promise<void>;
-}
-
-function startProcess(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Proc {
-  const child = track(spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  const seen = new Set<string>();
-  forwardLines(child.stdout, `[${name}]`, seen);
-  forwardLines(child.stderr, `[${name}]`, seen);
-  let stopping = false;
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', (err) => reject(new Error(`${name} did not start: ${err.message}`)));
-    child.once('exit', (code, signal) => {
-      if (!stopping) reject(new Error(`${name} exited unexpectedly (code ${code}, signal ${signal})`));
-    });
-  });
-  exited.catch(() => {});
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${name} has no pid (${cmd} could not be started)`);
-  return {
-    name,
-    child,
-    pid,
-    exited,
-    stop: async () => {
-      stopping = true;
-      await stopChild(child, 5_000);
-    },
-  };
-}
-
-/** Resolves with the answer of `url` once it is 2xx; fails when `proc` exits or after `timeoutMs`. */
-async function waitForHttp(proc: Proc, url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await Promise.race([
-      fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
-        async (res) => {
-          await res.body?.cancel();
-          return res.ok;
-        },
-        () => false,
-      ),
-      proc.exited,
-    ]);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${proc.name}: ${url} did not answer within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
-
-/** The environment a subject runs with: PATH and HOME only, so no PULSE_* or NODE_* setting leaks in. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
-  if (process.env.HOME) env.HOME = process.env.HOME;
-  return { ...env, ...extra };
-}
 
 function findOnPath(name: string): string | undefined {
   for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/bin']) {
@@ -659,9 +561,9 @@ function table(subjects: Subject[]): string {
 export default async function agentBench(): Promise<void> {
   if (process.platform !== 'linux') throw new Error('the agent footprint bench reads /proc: run it on Linux');
   const plan: Plan = {
-    cycles: envNumber('BENCH_AGENT_CYCLES', 100, 1),
-    warmup: envNumber('BENCH_AGENT_WARMUP', 5, 1),
-    intervalMs: envNumber('BENCH_AGENT_INTERVAL', 1, 1) * 1000,
+    cycles: envInt('BENCH_AGENT_CYCLES', 100, 1),
+    warmup: envInt('BENCH_AGENT_WARMUP', 5, 1),
+    intervalMs: envInt('BENCH_AGENT_INTERVAL', 1, 1) * 1000,
   };
   const cpuProfDir = process.env.BENCH_AGENT_CPU_PROF ? resolve(process.env.BENCH_AGENT_CPU_PROF) : undefined;
   const exporterBinary = nodeExporterBinary();

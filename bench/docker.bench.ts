@@ -29,7 +29,7 @@
 // BENCH_DOCKER_COLLECTS (timed in-process collections, 10), BENCH_DOCKER_COLLECT_SECONDS (20),
 // BENCH_DOCKER_INGEST_CONTAINERS (200), BENCH_DOCKER_HOSTS (24), BENCH_DOCKER_CONNECTIONS (8),
 // BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_CPU_PROF=<dir> (run the ingest server with --cpu-prof).
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -48,17 +48,20 @@ import {
 } from '../test/support/docker-engine.ts';
 import { dockerReport } from './lib/docker-fleet.ts';
 import { runDockerLoad } from './lib/docker-load.ts';
+import { envInt, median } from './lib/figures.ts';
 import type { LoadResult } from './lib/load.ts';
 import {
   atExit,
+  cleanEnv,
   cpuSeconds,
   freePort,
   machineBusySeconds,
+  type Proc,
   rssMiB,
   type Service,
+  startProcess,
   startService,
-  stopChild,
-  track,
+  waitForHttp,
 } from './lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -71,15 +74,6 @@ const COLLECTOR_BUDGET_MS = 25_000;
 const SETUP_CONCURRENCY = 8;
 const RSS_SAMPLE_MS = 250;
 
-function envInt(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be an integer of at least ${min}, got '${raw}'`);
-  return value;
-}
-
 function envSizes(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -90,15 +84,6 @@ function envSizes(name: string, fallback: number[]): number[] {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? Number.NaN)
-    : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
-}
 
 const fixed = (n: number | undefined, digits: number) =>
   n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits);
@@ -250,85 +235,6 @@ async function engineFacts(engine: DockerEngine): Promise<EngineFacts> {
 }
 
 // ---- child processes -----------------------------------------------------------------------------------
-
-/** Copies a child's output lines to stderr with a prefix, each distinct line once. */
-function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string, seen: Set<string>): void {
-  let pending = '';
-  stream?.setEncoding('utf8');
-  stream?.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      const key = line.replace(/"(time|ts|timestamp)":"[^"]*"/g, '');
-      if (!line.trim() || seen.has(key)) continue;
-      seen.add(key);
-      process.stderr.write(`${prefix} ${line}\n`);
-    }
-  });
-}
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  pid: number;
-  /** Rejects when the process exits before stop() was called. */
-  exited: Promise<never>;
-  stop(): Promise<void>;
-}
-
-/** The environment a subject runs with: PATH and HOME only, so no PULSE_* or NODE_* setting leaks in. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
-  if (process.env.HOME) env.HOME = process.env.HOME;
-  return { ...env, ...extra };
-}
-
-function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv): Proc {
-  const child = track(spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  const seen = new Set<string>();
-  forwardLines(child.stdout, `[${name}]`, seen);
-  forwardLines(child.stderr, `[${name}]`, seen);
-  let stopping = false;
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', (err) => reject(new Error(`${name} did not start: ${err.message}`)));
-    child.once('exit', (code, signal) => {
-      if (!stopping) reject(new Error(`${name} exited unexpectedly (code ${code}, signal ${signal})`));
-    });
-  });
-  exited.catch(() => {});
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${name} has no pid`);
-  return {
-    name,
-    child,
-    pid,
-    exited,
-    stop: async () => {
-      stopping = true;
-      await stopChild(child, 5_000);
-    },
-  };
-}
-
-async function waitForHttp(proc: Proc, url: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await Promise.race([
-      fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
-        async (res) => {
-          await res.body?.cancel();
-          return res.ok;
-        },
-        () => false,
-      ),
-      proc.exited,
-    ]);
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${proc.name}: ${url} did not answer within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 interface AgentStatus {
   version: string;
@@ -489,6 +395,7 @@ async function measureAgent(
   const origin = `http://127.0.0.1:${healthPort}`;
   const agent = startProcess(
     `agent ${containers}`,
+    process.execPath,
     [
       AGENT_CLI,
       '--url',
@@ -740,7 +647,7 @@ export default async function dockerBench(): Promise<void> {
         `once ${collectPlan.seconds} s have passed), budget ${COLLECTOR_BUDGET_MS / 1000} s`,
     );
 
-    const floor = startProcess('floor', ['-e', 'setInterval(() => {}, 1000)'], cleanEnv());
+    const floor = startProcess('floor', process.execPath, ['-e', 'setInterval(() => {}, 1000)'], cleanEnv());
     procs.push(floor);
     const token = randomBytes(32).toString('hex');
     const port = await freePort();

@@ -18,6 +18,7 @@ import { emptyPoints, pushPoint } from '../server/src/history/points.ts';
 import { capPoints, queryHistory } from '../server/src/history/query.ts';
 import { DEFAULT_RETENTION } from '../server/src/history/tiers.ts';
 import { FakeClock } from '../server/src/testing/harness.ts';
+import { envNumber, quantile } from './lib/figures.ts';
 import { type OriginalRow, OriginalStore } from './lib/original-metrics.ts';
 import { atExit } from './lib/proc.ts';
 
@@ -25,15 +26,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'history.json');
 const STEP_S = 10;
 const AIM = { bytesPerRawSample: 6, smallerThanOriginal: 20, queryP95Ms: 5 };
-
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, got '${raw}'`);
-  return value;
-}
 
 /** Bytes this process has caused to be written to storage, and passed to write() (Linux /proc/self/io). */
 function io(): { disk: number; syscall: number } {
@@ -126,10 +118,7 @@ function hostId(h: number): string {
   return `8c1e4a4e-6f0b-4b1d-9d6a-${String(h).padStart(12, '0')}`;
 }
 
-function p95(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0;
-}
+const p95 = (samples: number[]) => (samples.length === 0 ? 0 : quantile(samples, 0.95));
 
 async function dbBytes(client: SqlClient): Promise<{ file: number; used: number }> {
   await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');

@@ -12,6 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { HEADERS, HostReport, PATHS } from '@pulse/shared';
+import { envNumber } from './lib/figures.ts';
 import { createFleet } from './lib/fleet.ts';
 import { type LoadConfig, type LoadResult, runLoad } from './lib/load.ts';
 import { atExit, freePort, rssMiB, type Service, startService } from './lib/proc.ts';
@@ -21,15 +22,6 @@ const RESULTS = join(ROOT, 'bench', 'results', 'ingest.json');
 
 /** The issue's aim; printed for information only, it does not decide the exit code. */
 const AIM = { ofBarePercent: 60, p99Ms: 50 };
-
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number, got '${raw}'`);
-  return value;
-}
 
 interface Line {
   name: string;

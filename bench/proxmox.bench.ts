@@ -22,26 +22,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { startProxmoxSim } from '../test/pve-sim/index.ts';
+import { envInt, median, quantile } from './lib/figures.ts';
 import { atExit, freePort, rssMiB, startService } from './lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'proxmox.json');
 const RSS_SAMPLE_MS = 250;
 
-function envInt(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name} must be an integer ≥ ${min}, got '${raw}'`);
-  return value;
-}
-
-const quantile = (values: readonly number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-};
-const median = (values: readonly number[]) => quantile(values, 0.5);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface SchedulerHealth {

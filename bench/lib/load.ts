@@ -46,11 +46,30 @@ export interface LoadResult extends LoadStats {
 const WORKER = new URL('./load-worker.ts', import.meta.url);
 
 /** Drives `config` against the process `targetPid` and resolves with the worker's figures. */
-export async function runLoad(config: LoadConfig, targetPid: number): Promise<LoadResult> {
-  const child = track(
-    fork(WORKER, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+export function runLoad(config: LoadConfig, targetPid: number): Promise<LoadResult> {
+  return driveWorker(
+    WORKER,
+    config,
+    targetPid,
+    config.warmupMs + config.measureMs + 30_000,
+    'load generator',
   );
-  const limitMs = config.warmupMs + config.measureMs + 30_000;
+}
+
+/**
+ * Runs a load worker (a file that calls runWorker/runLoadLoop) with `config` in its own process, samples
+ * the target's and the machine's CPU over the worker's measured window, and resolves with the figures.
+ */
+export async function driveWorker(
+  worker: URL,
+  config: object,
+  targetPid: number,
+  limitMs: number,
+  label: string,
+): Promise<LoadResult> {
+  const child = track(
+    fork(worker, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   let cpuStart: { cpu?: number; machine?: number; at: bigint } | undefined;
   let targetCpu: number | undefined;
   let machineCpu: number | undefined;
@@ -65,7 +84,7 @@ export async function runLoad(config: LoadConfig, targetPid: number): Promise<Lo
   try {
     return await new Promise<LoadResult>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`load generator did not finish within ${limitMs} ms`)),
+        () => reject(new Error(`${label} did not finish within ${limitMs} ms`)),
         limitMs,
       );
       child.on('message', (raw) => {
@@ -81,12 +100,12 @@ export async function runLoad(config: LoadConfig, targetPid: number): Promise<Lo
           resolve({ ...msg.stats, targetCpu, machineCpu });
         } else if (msg.type === 'failed') {
           clearTimeout(timer);
-          reject(new Error(`load generator failed: ${msg.message}`));
+          reject(new Error(`${label} failed: ${msg.message}`));
         }
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`load generator exited early (code ${code}, signal ${signal})`));
+        reject(new Error(`${label} exited early (code ${code}, signal ${signal})`));
       });
     });
   } finally {

@@ -54,15 +54,99 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string): void {
+/** A log line without what changes between its repeats (timestamps, durations). */
+function repeatKey(line: string): string {
+  return line
+    .replace(/"(time|ts|timestamp)":"[^"]*"/g, '')
+    .replace(/\bts=\S+\s*/, '')
+    .replace(/\bduration_seconds=\S+\s*/, '');
+}
+
+/**
+ * Copies a child's output lines to stderr with a prefix. With `seen`, each distinct line only once
+ * (a subject that logs the same error on every cycle would bury the figures).
+ */
+function forwardLines(stream: NodeJS.ReadableStream | null, prefix: string, seen?: Set<string>): void {
   let pending = '';
   stream?.setEncoding('utf8');
   stream?.on('data', (chunk: string) => {
     pending += chunk;
     const lines = pending.split('\n');
     pending = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) process.stderr.write(`${prefix} ${line}\n`);
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      if (seen) {
+        const key = repeatKey(line);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      process.stderr.write(`${prefix} ${line}${seen?.size === 1 ? ' (repeats are not shown)' : ''}\n`);
+    }
   });
+}
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  /** Rejects when the process exits before stop() was called. */
+  exited: Promise<never>;
+  stop(): Promise<void>;
+}
+
+/** A benchmark subject: `cmd args` with `env` only, its output forwarded once per distinct line. */
+export function startProcess(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Proc {
+  const child = track(spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const seen = new Set<string>();
+  forwardLines(child.stdout, `[${name}]`, seen);
+  forwardLines(child.stderr, `[${name}]`, seen);
+  let stopping = false;
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (err) => reject(new Error(`${name} did not start: ${err.message}`)));
+    child.once('exit', (code, signal) => {
+      if (!stopping) reject(new Error(`${name} exited unexpectedly (code ${code}, signal ${signal})`));
+    });
+  });
+  exited.catch(() => {});
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} has no pid (${cmd} could not be started)`);
+  return {
+    name,
+    child,
+    pid,
+    exited,
+    stop: async () => {
+      stopping = true;
+      await stopChild(child, 5_000);
+    },
+  };
+}
+
+/** Resolves once `url` answers 2xx; fails when `proc` exits or after `timeoutMs`. */
+export async function waitForHttp(proc: Proc, url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await Promise.race([
+      fetch(url, { signal: AbortSignal.timeout(1_000) }).then(
+        async (res) => {
+          await res.body?.cancel();
+          return res.ok;
+        },
+        () => false,
+      ),
+      proc.exited,
+    ]);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${proc.name}: ${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The environment a subject runs with: PATH and HOME only, so no PULSE_* or NODE_* setting leaks in. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
+  if (process.env.HOME) env.HOME = process.env.HOME;
+  return { ...env, ...extra };
 }
 
 /**
