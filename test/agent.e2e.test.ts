@@ -27,6 +27,20 @@ function stateDir(): string {
   return dir;
 }
 
+/** Arguments for the agent: report to `url` with `token` every second (or once), state in `dir`. */
+function agentArgs(
+  url: string,
+  token: string,
+  o: { once?: boolean; dir?: string; healthPort?: number } = {},
+) {
+  return [
+    ...['--url', url, '--token', token],
+    ...(o.once ? ['--once'] : ['--interval', '1s']),
+    ...['--state-dir', o.dir ?? stateDir()],
+    ...['--health-addr', o.healthPort === undefined ? 'off' : `127.0.0.1:${o.healthPort}`],
+  ];
+}
+
 async function state(s: ServerProcess): Promise<StateResponse> {
   const res = await fetch(`${s.url}/api/state`, { headers: { 'X-API-Token': adminToken } });
   return StateResponse.parse(await res.json());
@@ -42,17 +56,7 @@ function appliedSequence(logs: string[]): number[] {
 describe('pulse-agent against the real server', () => {
   it('reports this machine: memory, CPU count and the root filesystem match the kernel and df', async () => {
     const s = await server();
-    const agent = startAgent([
-      '--url',
-      s.url,
-      '--token',
-      adminToken,
-      '--once',
-      '--state-dir',
-      stateDir(),
-      '--health-addr',
-      'off',
-    ]);
+    const agent = startAgent(agentArgs(s.url, adminToken, { once: true }));
     expect(await agent.exited).toBe(0);
 
     const host = (await state(s)).hosts[0];
@@ -75,18 +79,7 @@ describe('pulse-agent against the real server', () => {
     const dataDir = s.dataDir;
     const logs: string[] = [];
     const healthPort = await freePort();
-    const agent = startAgent([
-      '--url',
-      s.url,
-      '--token',
-      adminToken,
-      '--interval',
-      '1s',
-      '--state-dir',
-      stateDir(),
-      '--health-addr',
-      `127.0.0.1:${healthPort}`,
-    ]);
+    const agent = startAgent(agentArgs(s.url, adminToken, { healthPort }));
     cleanups.push(() => agent.stop());
     await agent.waitForLog(/pulse-agent started/);
     await waitFor(() => appliedSequence(s.logs).length >= 2);
@@ -114,18 +107,7 @@ describe('pulse-agent against the real server', () => {
   it('saves the buffer on SIGTERM while the server is down and delivers it on the next start', async () => {
     const port = await freePort();
     const dir = stateDir();
-    const down = startAgent([
-      '--url',
-      `http://127.0.0.1:${port}`,
-      '--token',
-      adminToken,
-      '--interval',
-      '1s',
-      '--state-dir',
-      dir,
-      '--health-addr',
-      'off',
-    ]);
+    const down = startAgent(agentArgs(`http://127.0.0.1:${port}`, adminToken, { dir }));
     await down.waitForLog(/not delivered/);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await down.stop()).toBe(0);
@@ -133,17 +115,7 @@ describe('pulse-agent against the real server', () => {
     expect(saved.reports.length).toBeGreaterThanOrEqual(1);
 
     const s = await server({ port });
-    const again = startAgent([
-      '--url',
-      s.url,
-      '--token',
-      adminToken,
-      '--once',
-      '--state-dir',
-      dir,
-      '--health-addr',
-      'off',
-    ]);
+    const again = startAgent(agentArgs(s.url, adminToken, { once: true, dir }));
     expect(await again.exited).toBe(0);
     expect(existsSync(join(dir, 'report-buffer.json'))).toBe(false);
     // The saved reports came from an earlier process: they arrive first, then the new one.
@@ -162,18 +134,7 @@ describe('pulse-agent against the real server', () => {
     });
     const { token, record } = CreateTokenResponse.parse(await created.json());
     const healthPort = await freePort();
-    const agent = startAgent([
-      '--url',
-      s.url,
-      '--token',
-      token,
-      '--interval',
-      '1s',
-      '--state-dir',
-      stateDir(),
-      '--health-addr',
-      `127.0.0.1:${healthPort}`,
-    ]);
+    const agent = startAgent(agentArgs(s.url, token, { healthPort }));
     cleanups.push(() => agent.stop());
     await waitFor(() => appliedSequence(s.logs).length >= 1);
     await fetch(`${s.url}/api/security/tokens/${record.id}`, {
