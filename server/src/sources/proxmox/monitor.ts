@@ -48,8 +48,6 @@ interface Runtime {
   instance: ProxmoxInstance;
   api: ClusterClient;
   memory: PollMemory;
-  lastSuccessAt?: number;
-  status: InstanceStatus;
 }
 
 export class ProxmoxMonitor {
@@ -90,7 +88,10 @@ export class ProxmoxMonitor {
   status(id: string): InstanceStatus {
     const instance = this.opts.store.get(id);
     if (instance?.options.disabled) return 'disabled';
-    return this.runtimes.get(id)?.status ?? 'pending';
+    // The scheduler's record of the last poll says it; nothing else keeps a copy.
+    const health = this.scheduler.taskHealth(id);
+    if (!health || (health.lastAttempt === undefined && health.consecutiveFailures === 0)) return 'pending';
+    return health.consecutiveFailures > 0 ? 'disconnected' : 'connected';
   }
 
   /**
@@ -100,9 +101,10 @@ export class ProxmoxMonitor {
   health(): SchedulerHealth & { endpoints: EndpointView[] } {
     const now = this.opts.clock.now();
     // Only clusters have members to fail over between; a single endpoint's breaker is the instance's own.
-    const clustered = [...this.runtimes.values()].filter((rt) => rt.api.health().length > 1);
-    const endpoints = clustered.flatMap((rt) =>
-      rt.api.health().map((h): EndpointView => {
+    const endpoints = [...this.runtimes.values()].flatMap((rt) => {
+      const members = rt.api.health();
+      if (members.length < 2) return [];
+      return members.map((h): EndpointView => {
         const member = rt.instance.cluster.endpoints.find((e) => e.host === h.url);
         return {
           instance: rt.instance.id,
@@ -114,8 +116,8 @@ export class ProxmoxMonitor {
             ? {}
             : { lastCheckedAt: new Date(h.lastCheckedAt).toISOString() }),
         };
-      }),
-    );
+      });
+    });
     const health = this.scheduler.health();
     for (const e of endpoints) {
       const checked = e.lastCheckedAt ? Date.parse(e.lastCheckedAt) : now;
@@ -211,7 +213,7 @@ export class ProxmoxMonitor {
       ...(this.opts.random ? { random: this.opts.random } : {}),
       ...(this.opts.tuning ? { tuning: this.opts.tuning } : {}),
     });
-    return { instance, api, memory: { cycle: 0 }, status: 'pending' };
+    return { instance, api, memory: { cycle: 0 } };
   }
 
   private async adoptCluster(rt: Runtime, found: FoundCluster): Promise<ClusterInfo> {
@@ -242,14 +244,13 @@ export class ProxmoxMonitor {
       if (result.cluster && clusterChanged(instance.cluster, result.cluster))
         await this.adoptCluster(rt, result.cluster);
       this.writer.apply(instance.id, result.watched, result.lists, clock.now());
-      rt.status = 'connected';
-      rt.lastSuccessAt = clock.now();
       this.opts.lists.connectionHealth.set(rt.instance.id, true);
     } catch (err) {
-      rt.status = 'disconnected';
       this.opts.lists.connectionHealth.set(rt.instance.id, false);
       const now = clock.now();
-      if (rt.lastSuccessAt === undefined || now - rt.lastSuccessAt >= NODE_GRACE_MS) {
+      // The scheduler still holds the previous success while this poll runs.
+      const lastSuccess = this.scheduler.taskHealth(rt.instance.id)?.lastSuccess;
+      if (lastSuccess === undefined || now - lastSuccess >= NODE_GRACE_MS) {
         this.writer.markOffline(rt.instance.id, 'nodes', now);
       }
       throw err;
