@@ -229,6 +229,8 @@ describe('Proxmox polling against the simulator', () => {
       'pmg-sim-pmg': true,
     });
     expect(s.performance.totalApiCalls).toBeGreaterThan(0);
+    const configured = NodeConfigView.array().parse(await (await api('GET', '/api/config/nodes')).json());
+    expect(configured.map((n) => n.status)).toEqual(['connected', 'connected', 'connected']);
 
     const types = new Set(s.resources.map((r) => r.type));
     for (const type of [
@@ -369,8 +371,9 @@ describe('Proxmox polling against the simulator', () => {
     expect(named[0]?.sources.sort()).toEqual(['agent', 'proxmox']);
     expect(named[0]?.proxmox?.clusterName).toBe(CLUSTER);
     // Its guests hang under the merged resource.
-    const guest = s.resources.find((r) => r.type === 'vm' && r.proxmox?.nodeName === 'pve2');
-    if (guest) expect(guest.parentId).toBe(named[0]?.id);
+    const guests = s.resources.filter((r) => r.proxmox?.vmid !== undefined && r.proxmox.nodeName === 'pve2');
+    expect(guests.length).toBeGreaterThan(0);
+    for (const guest of guests) expect(guest.parentId).toBe(named[0]?.id);
   });
 
   it('logs in again when tickets expire, and dead-letters a changed certificate until the pin is fixed', async () => {
@@ -398,6 +401,8 @@ describe('Proxmox polling against the simulator', () => {
     }, 25_000);
     expect(dead?.lastError).toMatch(/fingerprint/i);
     expect((await state()).connectionHealth['pbs-sim-pbs']).toBe(false);
+    const nodes = NodeConfigView.array().parse(await (await api('GET', '/api/config/nodes')).json());
+    expect(nodes.find((n) => n.id === 'pbs-sim-pbs')?.status).toBe('disconnected');
 
     await sim.faults.wrongCertificate('pbs', false);
     const fix = await api('PUT', '/api/config/nodes/pbs-sim-pbs', { fingerprint: sim.pbs.fingerprint });
