@@ -16,7 +16,7 @@ export function hostResourceId(host: HostState): string {
   return resourceId('agent', stable);
 }
 
-function rate(value: number | undefined): MetricValue | undefined {
+export function rate(value: number | undefined): MetricValue | undefined {
   return value === undefined ? undefined : { value, unit: 'bytes/s' };
 }
 
@@ -39,10 +39,17 @@ function diskTotals(host: HostState): MetricValue | undefined {
   return { value: percent, used, total, percent, unit: '%' };
 }
 
+/** The host's interface addresses without their prefix length, each once. */
+export function hostAddresses(host: HostState): string[] {
+  return [
+    ...new Set(host.networkInterfaces.flatMap((n) => n.addresses ?? []).map((a) => a.split('/')[0] ?? a)),
+  ];
+}
+
 export function hostToResource(host: HostState, meta: HostMetadata | undefined): Resource {
   const lastSeen = Date.parse(host.lastSeen);
   const mem = host.memory;
-  const addresses = host.networkInterfaces.flatMap((n) => n.addresses ?? []).map((a) => a.split('/')[0] ?? a);
+  const addresses = hostAddresses(host);
   const macs = host.networkInterfaces
     .map((n) => n.mac)
     .filter((m): m is string => !!m && m !== '00:00:00:00:00:00');
@@ -58,7 +65,7 @@ export function hostToResource(host: HostState, meta: HostMetadata | undefined):
     identity: {
       ...(host.machineId ? { machineId: host.machineId } : {}),
       hostnames: [host.hostname],
-      ipAddresses: [...new Set(addresses)],
+      ipAddresses: addresses,
       macAddresses: [...new Set(macs)],
     },
     metrics: {

@@ -2,6 +2,7 @@
 // name corroborated by address. An ambiguous guess (two nodes named `pve` in different clusters, say)
 // links nothing: showing two resources is better than merging the wrong two.
 import type { HostState, ProxmoxNode } from '@pulse/shared';
+import { hostAddresses } from './host-resource.ts';
 
 export interface ExplicitLinks {
   /** hostId → nodeId set by POST /api/agents/host/link. */
@@ -12,11 +13,9 @@ export interface ExplicitLinks {
 
 const shortName = (name: string) => name.toLowerCase().split('.')[0] ?? '';
 
-function hostAddresses(host: HostState): Set<string> {
-  const out = new Set<string>();
-  for (const n of host.networkInterfaces) for (const a of n.addresses ?? []) out.add(a.split('/')[0] ?? a);
-  if (host.reportIp) out.add(host.reportIp);
-  return out;
+/** Where the host can be reached: its interfaces, and the address its reports came from. */
+function reachableAt(host: HostState): Set<string> {
+  return new Set([...hostAddresses(host), ...(host.reportIp ? [host.reportIp] : [])]);
 }
 
 export function nodeAddress(node: ProxmoxNode): string | undefined {
@@ -51,7 +50,7 @@ export function resolveNodeLinks(
     let candidates = (byName.get(shortName(host.hostname)) ?? []).filter((n) => !taken.has(n.id));
     if (candidates.length > 1) {
       // Same short name in several clusters: only an address the node is reached at can decide.
-      const mine = hostAddresses(host);
+      const mine = reachableAt(host);
       candidates = candidates.filter((n) => {
         const ip = nodeAddress(n);
         return ip !== undefined && mine.has(ip);

@@ -13,7 +13,7 @@ import type {
   Resource,
   ResourceStatus,
 } from '@pulse/shared';
-import { resourceId } from './host-resource.ts';
+import { rate, resourceId } from './host-resource.ts';
 
 const percent = (value: number, used?: number, total?: number): MetricValue => ({
   value,
@@ -22,8 +22,6 @@ const percent = (value: number, used?: number, total?: number): MetricValue => (
   ...(used === undefined ? {} : { used }),
   ...(total === undefined ? {} : { total }),
 });
-
-const rate = (value: number): MetricValue => ({ value, unit: 'bytes/s' });
 
 function base(
   type: Resource['type'],

@@ -3,7 +3,7 @@
 import type { PbsBackup, PveStorageBackup } from '@pulse/shared';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { validationError } from '../../http/errors.ts';
+import { parseQuery } from '../../http/body.ts';
 import { type RouteSpec, route } from '../route.ts';
 
 export interface UnifiedBackup {
@@ -77,12 +77,6 @@ function fromPbs(b: PbsBackup): UnifiedBackup {
   };
 }
 
-function query<T extends z.ZodType>(schema: T, raw: Record<string, string>): z.infer<T> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw validationError(parsed.error, 'bad_request', 'query');
-  return parsed.data;
-}
-
 export function backupRoutes({ proxmoxLists: lists }: AppDeps): RouteSpec[] {
   const pve = () => ({
     backupTasks: lists.all('backupTasks'),
@@ -100,7 +94,7 @@ export function backupRoutes({ proxmoxLists: lists }: AppDeps): RouteSpec[] {
     route('GET', '/api/backups/pve', 'monitoring:read', (c) => c.json(pve())),
     route('GET', '/api/backups/pbs', 'monitoring:read', (c) => c.json(pbs())),
     route('GET', '/api/backups/unified', 'monitoring:read', (c) => {
-      const q = query(UnifiedQuery, c.req.query());
+      const q = parseQuery(UnifiedQuery, c.req.query());
       const all = [
         ...(q.source === 'pbs' ? [] : lists.all<PveStorageBackup>('storageBackups').map(fromPve)),
         ...(q.source === 'pve' ? [] : lists.all<PbsBackup>('pbsBackups').map(fromPbs)),
@@ -110,7 +104,7 @@ export function backupRoutes({ proxmoxLists: lists }: AppDeps): RouteSpec[] {
       return c.json({ backups: all.slice(0, q.limit), total: all.length });
     }),
     route('GET', '/api/snapshots', 'monitoring:read', (c) => {
-      const q = query(SnapshotQuery, c.req.query());
+      const q = parseQuery(SnapshotQuery, c.req.query());
       const snapshots = lists
         .all<{ id: string; vmid: number; node: string; time: number }>('guestSnapshots')
         .filter((s) => (q.vmid ? s.vmid === q.vmid : true) && (q.node ? s.node === q.node : true))
