@@ -4,6 +4,7 @@ import type {
   PbsBackup,
   PbsInstance,
   PmgInstance,
+  PveStorageBackup,
   Resource,
   StateResponse,
 } from '@pulse/shared';
@@ -38,6 +39,8 @@ const guestScope = (id: string) => id.slice(0, id.lastIndexOf(':'));
 export interface ProxmoxExtras {
   links?: ExplicitLinks | undefined;
   lists?: ProxmoxLists | undefined;
+  /** hostId → nodeId already resolved from `links` (so a caller that needs it too resolves once). */
+  resolved?: Map<string, string>;
 }
 
 export function allResources(
@@ -46,7 +49,7 @@ export function allResources(
   extras: ProxmoxExtras = {},
 ): Resource[] {
   const nodes = state.nodes.list();
-  const nodeLinks = resolveNodeLinks(state.hosts.list(), nodes, extras.links ?? NO_LINKS);
+  const nodeLinks = extras.resolved ?? resolveNodeLinks(state.hosts.list(), nodes, extras.links ?? NO_LINKS);
   const nodesById = new Map(nodes.map((n) => [n.id, n]));
   const hosts = state.hosts
     .list()
@@ -116,9 +119,11 @@ export function projectState(ctx: StateContext): StateResponse {
   const hosts = state.hosts.list().sort(byName);
   const dockerHosts = state.dockerHosts.list().sort(byName);
   const kubernetesClusters = state.kubernetesClusters.list().sort(byName);
-  const resources = allResources(state, ctx.metadata, { links: ctx.links, lists: ctx.lists });
-  const { lists } = ctx;
   const links = resolveNodeLinks(state.hosts.list(), state.nodes.list(), ctx.links ?? NO_LINKS);
+  const resources = allResources(state, ctx.metadata, { lists: ctx.lists, resolved: links });
+  const { lists } = ctx;
+  const storageBackups = lists.all<PveStorageBackup>('storageBackups');
+  const pbsBackups = lists.all<PbsBackup>('pbsBackups');
   const hostOfNode = new Map([...links].map(([hostId, nodeId]) => [nodeId, hostId]));
   const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
   const nodes = state.nodes
@@ -146,12 +151,12 @@ export function projectState(ctx: StateContext): StateResponse {
     physicalDisks: state.physicalDisks.list().sort(byId),
     pbs: lists.all<PbsInstance>('pbs'),
     pmg: lists.all<PmgInstance>('pmg'),
-    pbsBackups: lists.all<PbsBackup>('pbsBackups'),
+    pbsBackups,
     pmgBackups: [],
-    backups: { pve: lists.all('storageBackups'), pbs: lists.all('pbsBackups'), pmg: [] },
+    backups: { pve: storageBackups, pbs: pbsBackups, pmg: [] },
     pveBackups: {
       backupTasks: lists.all('backupTasks'),
-      storageBackups: lists.all('storageBackups'),
+      storageBackups,
       guestSnapshots: lists.all('guestSnapshots'),
     },
     replicationJobs: lists.all('replicationJobs'),
