@@ -9,18 +9,10 @@ import {
   type Scope,
 } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectError } from '../testing/expect-error.ts';
 import { FakeClock, type Harness, makeHarness } from '../testing/harness.ts';
 import { apiRoutes } from './index.ts';
 import type { Method } from './route.ts';
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorEnvelope> {
-  const body = ErrorEnvelope.parse(await res.json());
-  expect({ status: res.status, code: body.code }).toEqual({ status, code });
-  expect(body.error).not.toBe('');
-  expect(body.status_code).toBe(status);
-  expect(body.request_id).toBe(res.headers.get(HEADERS.requestId));
-  return body;
-}
 
 interface RouteUnderTest {
   method: Method;

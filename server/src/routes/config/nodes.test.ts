@@ -1,9 +1,10 @@
 // /api/config/nodes: saved connections keep their secrets sealed and never hand them back.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ErrorEnvelope, NodeConfigView } from '@pulse/shared';
+import { NodeConfigView } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { expectError } from '../../testing/expect-error.ts';
 import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
 
 const PASSWORD = 'correct-horse-battery-staple-7731';
@@ -24,11 +25,6 @@ function call(method: string, path: string, body?: unknown) {
     headers: { ...auth, 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-}
-
-async function expectError(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  return ErrorEnvelope.parse(await res.json());
 }
 
 const pve = { type: 'pve', name: 'Homelab', host: '192.0.2.10', user: 'root@pam', password: PASSWORD };
@@ -80,8 +76,8 @@ describe('/api/config/nodes', () => {
     expect(h.deps.instances.secrets('pve-homelab')).toEqual({ tokenValue: TOKEN_VALUE });
 
     expect((await call('DELETE', '/api/config/nodes/pbs-backups')).status).toBe(204);
-    await expectError(await call('DELETE', '/api/config/nodes/pbs-backups'), 404);
-    await expectError(await call('PUT', '/api/config/nodes/nope', { name: 'x' }), 404);
+    await expectError(await call('DELETE', '/api/config/nodes/pbs-backups'), 404, 'not_found');
+    await expectError(await call('PUT', '/api/config/nodes/nope', { name: 'x' }), 404, 'not_found');
   });
 
   it('keeps no secret in plain text on disk and reloads them after a restart', async () => {
@@ -116,12 +112,16 @@ describe('/api/config/nodes', () => {
       [{ ...pve, extra: 1 }, 'body'],
     ];
     for (const [body, field] of cases) {
-      const err = await expectError(await call('POST', '/api/config/nodes', body), 400);
+      const err = await expectError(await call('POST', '/api/config/nodes', body), 400, 'validation_failed');
       expect(err.error, JSON.stringify(body)).toContain(field);
       expect(err.error).not.toContain(PASSWORD);
     }
     await call('POST', '/api/config/nodes', pve);
-    const dup = await expectError(await call('POST', '/api/config/nodes', { ...pve, name: 'homelab' }), 409);
+    const dup = await expectError(
+      await call('POST', '/api/config/nodes', { ...pve, name: 'homelab' }),
+      409,
+      'conflict',
+    );
     expect(dup.error).toContain('already exists');
   });
 
@@ -135,6 +135,7 @@ describe('/api/config/nodes', () => {
     await expectError(
       await call('POST', '/api/config/nodes/test-config', { ...pve, password: undefined }),
       400,
+      'validation_failed',
     );
   });
 
@@ -151,7 +152,11 @@ describe('/api/config/nodes', () => {
 
   it('refresh-cluster refuses Backup Server connections', async () => {
     await call('POST', '/api/config/nodes', pbsToken);
-    const err = await expectError(await call('POST', '/api/config/nodes/pbs-backups/refresh-cluster'), 400);
+    const err = await expectError(
+      await call('POST', '/api/config/nodes/pbs-backups/refresh-cluster'),
+      400,
+      'bad_request',
+    );
     expect(err.error).toContain('only pve');
   });
 });

@@ -3,28 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
-import {
-  ErrorEnvelope,
-  HEADERS,
-  HostMetadata,
-  HostReportResponse,
-  LIMITS,
-  ResourceListResponse,
-} from '@pulse/shared';
+import { HEADERS, HostMetadata, HostReportResponse, LIMITS, ResourceListResponse } from '@pulse/shared';
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resourceMetadata } from '../../db/schema/index.ts';
+import { expectError } from '../../testing/expect-error.ts';
 import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorEnvelope> {
-  const body = ErrorEnvelope.parse(await res.json());
-  expect({ status: res.status, code: body.code }).toEqual({ status, code });
-  expect(body.error).not.toBe('');
-  expect(body.status_code).toBe(status);
-  expect(body.request_id).toBe(res.headers.get(HEADERS.requestId));
-  return body;
-}
 
 const MetadataMap = z.record(z.string(), HostMetadata);
 const BASE = '/api/hosts/metadata';

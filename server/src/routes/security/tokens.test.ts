@@ -4,20 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
-import { CreateTokenResponse, ErrorEnvelope, HEADERS, TokenListResponse } from '@pulse/shared';
+import { CreateTokenResponse, HEADERS, TokenListResponse } from '@pulse/shared';
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiTokens } from '../../db/schema/index.ts';
+import { expectError } from '../../testing/expect-error.ts';
 import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorEnvelope> {
-  const body = ErrorEnvelope.parse(await res.json());
-  expect({ status: res.status, code: body.code }).toEqual({ status, code });
-  expect(body.error).not.toBe('');
-  expect(body.status_code).toBe(status);
-  expect(body.request_id).toBe(res.headers.get(HEADERS.requestId));
-  return body;
-}
 
 const PATH = '/api/security/tokens';
 

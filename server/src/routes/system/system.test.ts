@@ -1,18 +1,10 @@
 // Public system routes (/api/health, /api/version) and the envelope every answer shares: 404, 405, request ids.
 import { readFileSync } from 'node:fs';
-import { ErrorEnvelope, HEADERS, HealthResponse, VersionResponse } from '@pulse/shared';
+import { HEADERS, HealthResponse, VersionResponse } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { expectError } from '../../testing/expect-error.ts';
 import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-
-async function expectError(res: Response, status: number, code: string): Promise<ErrorEnvelope> {
-  const body = ErrorEnvelope.parse(await res.json());
-  expect({ status: res.status, code: body.code }).toEqual({ status, code });
-  expect(body.error).not.toBe('');
-  expect(body.status_code).toBe(status);
-  expect(body.request_id).toBe(res.headers.get(HEADERS.requestId));
-  return body;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
