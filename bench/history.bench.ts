@@ -17,7 +17,7 @@ import { HistoryStore } from '../server/src/history/history-store.ts';
 import { emptyPoints, pushPoint } from '../server/src/history/points.ts';
 import { capPoints, queryHistory } from '../server/src/history/query.ts';
 import { DEFAULT_RETENTION } from '../server/src/history/tiers.ts';
-import { FakeClock } from '../server/src/testing/harness.ts';
+import { FakeClock } from '../server/testing/harness.ts';
 import { envNumber, quantile } from './lib/figures.ts';
 import { type OriginalRow, OriginalStore } from './lib/original-metrics.ts';
 import { atExit } from './lib/proc.ts';

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { HistoryResponse, MetricsStoreStats, StateResponse } from '@pulse/shared';
 import { afterAll, describe, expect, it } from 'vitest';
-import { reportFor } from '../server/src/testing/reports.ts';
+import { reportFor } from '../server/testing/reports.ts';
 import { type ServerProcess, startServer } from './support/server-process.ts';
 
 const token = randomBytes(32).toString('hex');

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeConfigView, StateResponse } from '@pulse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postReport, reportFor } from '../server/src/testing/reports.ts';
+import { postReport, reportFor } from '../server/testing/reports.ts';
 import { guestUsage, nodeUsage, type ProxmoxSim, startProxmoxSim } from './pve-sim/index.ts';
 import { guestMemAvailable, guestMeminfo } from './pve-sim/metrics.ts';
 import { type ServerProcess, startServer } from './support/server-process.ts';

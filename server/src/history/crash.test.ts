@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../testing/harness.ts';
+import { WEEK_START } from '../../testing/history-fixture.ts';
 import { openDb } from '../db/client.ts';
-import { FakeClock } from '../testing/harness.ts';
 import { HistoryStore } from './history-store.ts';
-import { WEEK_START } from './test-support.ts';
 import { DEFAULT_RETENTION } from './tiers.ts';
 
-const CHILD = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../testing/crash-writer.ts', import.meta.url));
 let dataDir = '';
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { drive, type StoreFixture, storeFixture, WEEK_START } from '../../testing/history-fixture.ts';
 import { emptyPoints, pushPoint } from './points.ts';
 import { capPoints, readWithFallback } from './query.ts';
-import { drive, type StoreFixture, storeFixture, WEEK_START } from './test-support.ts';
 
 const S0 = WEEK_START / 1000;
 let fx: StoreFixture | undefined;

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { ErrorEnvelope } from '@pulse/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, makeHarness } from '../../testing/harness.ts';
 import { apiRoutes } from '../routes/index.ts';
-import { type Harness, makeHarness } from '../testing/harness.ts';
 
 const BODIES: Array<[string, string | Uint8Array]> = [
   ['empty', ''],

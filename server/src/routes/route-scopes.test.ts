@@ -9,8 +9,8 @@ import {
   type Scope,
 } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expectError } from '../testing/expect-error.ts';
-import { FakeClock, type Harness, makeHarness } from '../testing/harness.ts';
+import { expectError } from '../../testing/expect-error.ts';
+import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
 import { apiRoutes } from './index.ts';
 import type { Method } from './route.ts';
 

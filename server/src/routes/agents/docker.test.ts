@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { DockerReportResponse, ResourceListResponse, StateResponse } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dockerReport } from '../../testing/container-reports.ts';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { errorOf, postReport, reportFor } from '../../testing/reports.ts';
+import { dockerReport } from '../../../testing/container-reports.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { errorOf, postReport, reportFor } from '../../../testing/reports.ts';
 
 const PATH = '/api/agents/docker/report';
 let h: Harness;

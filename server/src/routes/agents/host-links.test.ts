@@ -1,8 +1,8 @@
 // POST /api/agents/host/link and /unlink: an admin ties an agent host to its Proxmox node, or keeps it apart.
 import type { ProxmoxNode } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { postReport, reportFor } from '../../testing/reports.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { postReport, reportFor } from '../../../testing/reports.ts';
 
 let h: Harness;
 let token: string;

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { HostReportResponse, LIMITS, ResourceListResponse, StateResponse } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { errorOf, postReport, recordedReport, reportFor } from '../../testing/reports.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { errorOf, postReport, recordedReport, reportFor } from '../../../testing/reports.ts';
 
 let h: Harness;
 let clock: FakeClock;

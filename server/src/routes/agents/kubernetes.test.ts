@@ -1,8 +1,8 @@
 import { KubernetesReportResponse, ResourceListResponse, StateResponse } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { kubernetesReport } from '../../testing/container-reports.ts';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { errorOf, postReport } from '../../testing/reports.ts';
+import { kubernetesReport } from '../../../testing/container-reports.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { errorOf, postReport } from '../../../testing/reports.ts';
 
 const PATH = '/api/agents/kubernetes/report';
 let h: Harness;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { NodeConfigView } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { expectError } from '../../testing/expect-error.ts';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
+import { expectError } from '../../../testing/expect-error.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
 
 const PASSWORD = 'correct-horse-battery-staple-7731';
 const TOKEN_VALUE = '5f0c1a9e-77aa-4d1b-9f3e-0b8d2c4e6a10';

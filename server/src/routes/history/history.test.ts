@@ -6,8 +6,8 @@ import {
   SystemConfigResponse,
 } from '@pulse/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { postReport, reportFor } from '../../testing/reports.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { postReport, reportFor } from '../../../testing/reports.ts';
 
 let h: Harness | undefined;
 afterEach(() => {

@@ -7,9 +7,9 @@ import { HEADERS, HostMetadata, HostReportResponse, LIMITS, ResourceListResponse
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { expectError } from '../../../testing/expect-error.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
 import { resourceMetadata } from '../../db/schema/index.ts';
-import { expectError } from '../../testing/expect-error.ts';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
 
 const MetadataMap = z.record(z.string(), HostMetadata);
 const BASE = '/api/hosts/metadata';

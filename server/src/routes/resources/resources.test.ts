@@ -1,7 +1,7 @@
 import { Resource, ResourceListResponse, ResourceStats } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { errorOf, reportFor } from '../../testing/reports.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { errorOf, reportFor } from '../../../testing/reports.ts';
 
 let h: Harness;
 let clock: FakeClock;

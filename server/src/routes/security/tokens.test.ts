@@ -7,9 +7,9 @@ import { createClient } from '@libsql/client';
 import { CreateTokenResponse, HEADERS, TokenListResponse } from '@pulse/shared';
 import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { expectError } from '../../../testing/expect-error.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
 import { apiTokens } from '../../db/schema/index.ts';
-import { expectError } from '../../testing/expect-error.ts';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
 
 const PATH = '/api/security/tokens';
 

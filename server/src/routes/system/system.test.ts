@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { HEADERS, HealthResponse, VersionResponse } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { expectError } from '../../testing/expect-error.ts';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
+import { expectError } from '../../../testing/expect-error.ts';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

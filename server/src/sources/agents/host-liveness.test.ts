@@ -1,8 +1,8 @@
 import { hostOfflineAfterMs } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { reportFor } from '../../../testing/reports.ts';
 import type { StateChange } from '../../state/live-state.ts';
-import { FakeClock, type Harness, makeHarness } from '../../testing/harness.ts';
-import { reportFor } from '../../testing/reports.ts';
 
 let h: Harness;
 let clock: FakeClock;

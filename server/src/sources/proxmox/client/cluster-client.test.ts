@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closedPort, type Script, scriptedServers } from '../../../../testing/scripted-servers.ts';
 import { ClusterClient, type ClusterClientOptions } from './cluster-client.ts';
 import { ProxmoxError } from './errors.ts';
-import { closedPort, type Script, scriptedServers } from './test-support.ts';
 
 const TOKEN_SECRET = 'c1a5-7e11-secret-4b2d';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { closedPort, type Script, scriptedServers } from '../../../../testing/scripted-servers.ts';
 import { type ConnectionReport, testConnection } from './diagnose.ts';
-import { closedPort, type Script, scriptedServers } from './test-support.ts';
 import type { EndpointOptions } from './types.ts';
 
 const TOKEN_SECRET = 'diag-5ecret-9f1e-77aa';

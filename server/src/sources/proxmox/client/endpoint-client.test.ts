@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  closedPort,
+  type ScriptedServer,
+  scriptedServers,
+  type TestCert,
+} from '../../../../testing/scripted-servers.ts';
 import { type ClientTuning, ProxmoxClient } from './endpoint-client.ts';
 import { ProxmoxError } from './errors.ts';
 import { formatFingerprint } from './normalize.ts';
-import { closedPort, type ScriptedServer, scriptedServers, type TestCert } from './test-support.ts';
 import type { EndpointOptions, ProxmoxProduct } from './types.ts';
 
 const PASSWORD = 'Corr3ct-Horse-Battery';

@@ -1,6 +1,6 @@
 import { PbsBackup, PbsInstance } from '@pulse/shared';
 import { describe, expect, it } from 'vitest';
-import { FakeApi } from './fake-api.ts';
+import { FakeApi } from '../../../../testing/fake-proxmox-api.ts';
 import { collectPbs } from './pbs.ts';
 
 const GiB = 1024 ** 3;

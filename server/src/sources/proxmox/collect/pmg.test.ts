@@ -1,6 +1,6 @@
 import { PmgInstance } from '@pulse/shared';
 import { describe, expect, it } from 'vitest';
-import { FakeApi } from './fake-api.ts';
+import { FakeApi } from '../../../../testing/fake-proxmox-api.ts';
 import { collectPmg, toQueueStatus } from './pmg.ts';
 
 const now = 1_800_000_000_000;

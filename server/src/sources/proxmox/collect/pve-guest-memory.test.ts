@@ -1,9 +1,9 @@
 import { ProxmoxGuest } from '@pulse/shared';
 import { describe, expect, it } from 'vitest';
-import type { FakeApi } from './fake-api.ts';
+import type { FakeApi } from '../../../../testing/fake-proxmox-api.ts';
+import { clusterApi, clusterGuests, context, GiB } from '../../../../testing/pve-scenario.ts';
 import { collectPve, type PveSnapshot } from './pve.ts';
 import { memoryFromReading, parseBalloon, parseMeminfo } from './pve-guest-memory.ts';
-import { clusterApi, clusterGuests, context, GiB } from './pve-scenario.ts';
 
 const VM = '/nodes/pve1/qemu/100';
 const refresh = { backups: false, physicalDisks: false, updates: false, guestAgent: true };

@@ -8,8 +8,8 @@ import {
   PveStorageBackup,
 } from '@pulse/shared';
 import { describe, expect, it } from 'vitest';
+import { clusterApi, context, GiB } from '../../../../testing/pve-scenario.ts';
 import { collectPve } from './pve.ts';
-import { clusterApi, context, GiB } from './pve-scenario.ts';
 
 const everything = { backups: true, physicalDisks: true, updates: true, guestAgent: true };
 

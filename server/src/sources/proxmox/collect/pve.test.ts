@@ -10,8 +10,15 @@ import {
   PveStorageBackup,
 } from '@pulse/shared';
 import { describe, expect, it } from 'vitest';
+import {
+  clusterApi,
+  clusterGuests,
+  context,
+  GiB,
+  resource,
+  standaloneApi,
+} from '../../../../testing/pve-scenario.ts';
 import { collectPve, type PveSnapshot } from './pve.ts';
-import { clusterApi, clusterGuests, context, GiB, resource, standaloneApi } from './pve-scenario.ts';
 
 /** Every entity the collector produced must be what /api/state promises. */
 function expectValid(snap: PveSnapshot) {

@@ -1,7 +1,7 @@
 import { createLogger } from '@pulse/shared';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../testing/harness.ts';
-import { ManualTimers } from '../../../testing/manual-timers.ts';
+import { FakeClock } from '../../../../testing/harness.ts';
+import { ManualTimers } from '../../../../testing/manual-timers.ts';
 import { BACKOFF_MAX_MS, backoffDelay, DEAD_LETTER_RETRY_MS } from './policy.ts';
 import { PollScheduler } from './poll-scheduler.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { DockerReport, KubernetesReport } from '@pulse/shared';
 
 function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../../../test/fixtures/${name}`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL(`../../test/fixtures/${name}`, import.meta.url), 'utf8'));
 }
 
 export function dockerReport(): DockerReport {

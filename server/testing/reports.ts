@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { ErrorEnvelope, HostReport } from '@pulse/shared';
 
 const recorded: unknown = JSON.parse(
-  readFileSync(new URL('../../../test/fixtures/host-report-linux.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/fixtures/host-report-linux.json', import.meta.url), 'utf8'),
 );
 
 /** The recorded report, parsed with the wire schema (a fresh copy each call). */

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import type { Scope } from '@pulse/shared';
 import { createLogger } from '@pulse/shared';
 import type { Hono } from 'hono';
-import { createApp } from '../app.ts';
-import type { Clock } from '../clock.ts';
-import { composeDeps } from '../compose.ts';
-import { openDb } from '../db/client.ts';
-import type { AppDeps } from '../deps.ts';
-import type { AppEnv } from '../http/context.ts';
-import { detectVersion } from '../version.ts';
+import { createApp } from '../src/app.ts';
+import type { Clock } from '../src/clock.ts';
+import { composeDeps } from '../src/compose.ts';
+import { openDb } from '../src/db/client.ts';
+import type { AppDeps } from '../src/deps.ts';
+import type { AppEnv } from '../src/http/context.ts';
+import { detectVersion } from '../src/version.ts';
 
 export class FakeClock implements Clock {
   t: number;

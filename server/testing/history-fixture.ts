@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDb } from '../db/client.ts';
-import { FakeClock } from '../testing/harness.ts';
-import { HistoryStore } from './history-store.ts';
-import { DEFAULT_RETENTION, type MetricsRetention } from './tiers.ts';
+import { openDb } from '../src/db/client.ts';
+import { HistoryStore } from '../src/history/history-store.ts';
+import { DEFAULT_RETENTION, type MetricsRetention } from '../src/history/tiers.ts';
+import { FakeClock } from './harness.ts';
 
 export interface StoreFixture {
   store: HistoryStore;

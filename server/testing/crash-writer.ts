@@ -1,13 +1,19 @@
 // Child process for the kill -9 test: records samples, flushes some, records more, then waits to be killed.
 // argv: <dataDir> <flushedCount> <unflushedCount>
-import { openDb } from '../db/client.ts';
-import { FakeClock } from '../testing/harness.ts';
-import { HistoryStore } from './history-store.ts';
-import { WEEK_START } from './test-support.ts';
-import { DEFAULT_RETENTION } from './tiers.ts';
+import { openDb } from '../src/db/client.ts';
+import { HistoryStore } from '../src/history/history-store.ts';
+import { DEFAULT_RETENTION } from '../src/history/tiers.ts';
+import { WEEK_START } from './history-fixture.ts';
 
 const [dataDir = '', flushed = '0', unflushed = '0'] = process.argv.slice(2);
-const clock = new FakeClock(WEEK_START);
+// A plain stepping clock: this child needs nothing of the test harness.
+let nowMs = WEEK_START;
+const clock = {
+  now: () => nowMs,
+  advance: (ms: number) => {
+    nowMs += ms;
+  },
+};
 const { sql } = await openDb(dataDir);
 const store = await HistoryStore.open(sql, { clock, retention: DEFAULT_RETENTION });
 const sid = store.seriesId('agent', 'crash-host', 'cpu');

@@ -1,5 +1,5 @@
 // Timers that fire only when a test moves its FakeClock forward through them.
-import type { Timers } from '../sources/proxmox/scheduler/timers.ts';
+import type { Timers } from '../src/sources/proxmox/scheduler/timers.ts';
 import type { FakeClock } from './harness.ts';
 
 interface Pending {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { makeServingCert } from '../../../../../test/k8s-sim/pki.ts';
+import { makeServingCert } from '../../test/k8s-sim/pki.ts';
 
 export interface TestCert {
   cert: string;

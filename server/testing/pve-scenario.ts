@@ -1,6 +1,7 @@
 // Test scenarios for the PVE collectors: our own invented values, shaped like real API answers.
-import { FakeApi } from './fake-api.ts';
-import type { PveCollectContext } from './pve.ts';
+
+import type { PveCollectContext } from '../src/sources/proxmox/collect/pve.ts';
+import { FakeApi } from './fake-proxmox-api.ts';
 
 const GiB = 1024 ** 3;
 

@@ -1,5 +1,5 @@
 // An in-memory stand-in for the Proxmox HTTP client, for the collector tests: answers by path (+ query).
-import type { ProxmoxApi, Query } from './api.ts';
+import type { ProxmoxApi, Query } from '../src/sources/proxmox/collect/api.ts';
 
 export class FakeApiError extends Error {
   readonly status: number;
