@@ -41,3 +41,23 @@ export function requiredId(message = 'is required and must not be blank') {
     .string({ error: (issue) => (issue.input === undefined ? message : undefined) })
     .refine((value) => value.trim().length > 0, { message });
 }
+
+/**
+ * Length caps for report strings. Every string a report carries has one, so a single field cannot grow
+ * the live state (and every answer that projects it) past what a real agent sends.
+ */
+export const STRING_LIMITS = {
+  /** RFC 1035: a full DNS name is at most 253 characters. */
+  hostname: 253,
+  /** Names, ids, labels, versions, states: anything a person reads as one token. */
+  name: 256,
+  /** Free text: messages, errors, commands, env entries. */
+  text: 4096,
+} as const;
+
+/** A hostname-sized string. */
+export const hostnameString = z.string().max(STRING_LIMITS.hostname);
+/** A name, id, label or other short token. */
+export const nameString = z.string().max(STRING_LIMITS.name);
+/** Free text up to 4 KiB. */
+export const textString = z.string().max(STRING_LIMITS.text);
