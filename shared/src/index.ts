@@ -16,6 +16,7 @@ export * from './schemas/pmg-state.ts';
 export * from './schemas/proxmox-common.ts';
 export * from './schemas/proxmox-config.ts';
 export * from './schemas/proxmox-state.ts';
+export * from './schemas/report-warnings.ts';
 export * from './schemas/resource.ts';
 export * from './schemas/state-response.ts';
 export * from './schemas/system.ts';
