@@ -15,6 +15,7 @@ import {
 import { ClusterLost } from '../agent/src/collectors/kubernetes/errors.ts';
 import { loadKubeConfig } from '../agent/src/collectors/kubernetes/kubeconfig.ts';
 import { defaultFixtures, withExtraPods } from './k8s-sim/fixtures.ts';
+import { ODD, oddFixtures } from './k8s-sim/fixtures-odd.ts';
 import { nightlyJobName } from './k8s-sim/fixtures-pods.ts';
 import { type KubeSim, startKubeSim } from './k8s-sim/server.ts';
 
@@ -64,6 +65,14 @@ async function connected(sim: KubeSim, over: Partial<KubernetesCollectorOptions>
   return { collector, lines };
 }
 
+/** Where a JSON value holds null: the agent leaves an unset field out instead. */
+function nullPaths(value: unknown, path = ''): string[] {
+  if (value === null) return [path];
+  if (typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => nullPaths(v, `${path}/${key}`));
+}
+
+/** The report the agent would send, as the wire carries it, checked with the server's own schema. */
 function report(c: KubernetesCollection) {
   const { notes: _notes, ...rest } = c;
   const out = {
@@ -71,7 +80,9 @@ function report(c: KubernetesCollection) {
     timestamp: new Date().toISOString(),
     ...rest,
   };
-  const parsed = KubernetesReport.safeParse(JSON.parse(JSON.stringify(out)));
+  const wire: unknown = JSON.parse(JSON.stringify(out));
+  expect(nullPaths(wire)).toEqual([]);
+  const parsed = KubernetesReport.safeParse(wire);
   expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
   return parsed;
 }
@@ -364,6 +375,80 @@ describe('scale: 300 extra pods', () => {
     const got = await collector.collect();
     expect(keys(got.pods)).toEqual(PROBLEM_PODS);
     expect(got.notes).toEqual({});
+  });
+});
+
+describe('odd cluster states still make a report the server accepts', () => {
+  let odd: KubeSim;
+  beforeAll(async () => {
+    odd = await startKubeSim({ fixtures: oddFixtures(NOW), tls: true, token: TOKEN });
+  });
+  afterAll(async () => {
+    await odd?.stop();
+  });
+
+  it('a pod the scheduler has not placed, sent with nulls, is a problem pod with no node', async () => {
+    const { collector } = await connected(odd);
+    const got = await collector.collect();
+    const parsed = report(got);
+    const queued = parsed.data?.pods?.find((p) => p.name === ODD.queued);
+    expect(queued).toMatchObject({ namespace: 'default', phase: 'Pending', restarts: 0 });
+    expect(queued?.nodeName).toBeUndefined();
+    expect(queued?.startTime).toBeUndefined();
+    expect(queued?.containers).toEqual([{ name: 'app', image: 'nginx:1.27.3', ready: false }]);
+    // The rest of the cluster is still there: one odd pod no longer costs the whole report.
+    expect(parsed.data?.nodes).toHaveLength(4);
+    expect(parsed.data?.pods?.map((p) => p.name)).toContain('sonarr-6c9f8d7b5d-qv8rn');
+  });
+
+  it('a pod being deleted reads Terminating with its deadline, phase still Running', async () => {
+    const { collector } = await connected(odd, { includeAllPods: true });
+    const got = await collector.collect();
+    const parsed = report(got);
+    const leaving = parsed.data?.pods?.find((p) => p.name === ODD.leaving);
+    expect(leaving).toMatchObject({
+      phase: 'Running',
+      reason: 'Terminating',
+      terminating: true,
+      nodeName: 'k8s-w-1',
+      ownerKind: 'ReplicaSet',
+    });
+    const deadline = Date.parse(leaving?.deletionTimestamp ?? '');
+    expect(Math.abs(deadline - (NOW + ODD.graceLeft * 1000))).toBeLessThan(1000);
+    expect(byName(parsed.data?.pods, 'sonarr-6c9f8d7b5d-qv8rn')?.terminating).toBeUndefined();
+  });
+
+  it('a bare pod with no owner, no labels and no status block is reported by name only', async () => {
+    const { collector } = await connected(odd, { includeAllPods: true });
+    const parsed = report(await collector.collect());
+    const bare = parsed.data?.pods?.find((p) => p.name === ODD.bare);
+    expect(bare).toEqual({
+      uid: expect.any(String),
+      name: ODD.bare,
+      namespace: 'default',
+      createdAt: expect.any(String),
+      restarts: 0,
+      containers: [{ name: ODD.bare, image: 'busybox:1.37', ready: false }],
+    });
+  });
+
+  it('a node that has not posted status is not ready and has no versions, capacity or usage', async () => {
+    const { collector } = await connected(odd);
+    const parsed = report(await collector.collect());
+    expect(byName(parsed.data?.nodes, ODD.joining)).toEqual({
+      uid: expect.any(String),
+      name: ODD.joining,
+      ready: false,
+    });
+    // metrics-server lists the nodes it could scrape; the others still have theirs.
+    expect(byName(parsed.data?.nodes, 'k8s-w-1')?.usage).toBeDefined();
+  });
+
+  it('a deployment with no status yet is a problem with nothing ready', async () => {
+    const { collector } = await connected(odd);
+    const parsed = report(await collector.collect());
+    expect(byName(parsed.data?.deployments, ODD.fresh)).toMatchObject({ desiredReplicas: 1 });
+    expect(byName(parsed.data?.deployments, ODD.fresh)?.readyReplicas).toBeUndefined();
   });
 });
 

@@ -105,8 +105,9 @@ describe('server on a real port', () => {
     server = await startServer({ dataDir: server.dataDir, env: { API_TOKENS: envToken } });
     const state = await api('/api/state', { token });
     expect(state.status).toBe(200);
-    // Hosts come back with their next report, not from disk.
-    expect(StateResponse.parse(await state.json()).hosts).toEqual([]);
+    // Hosts come back from disk as offline until their next report.
+    const hosts = StateResponse.parse(await state.json()).hosts;
+    expect(hosts.map((h) => [h.hostname, h.status])).toEqual([['vm', 'offline']]);
     const listed = TokenListResponse.parse(await (await api('/api/security/tokens')).json());
     expect(listed.tokens.map((t) => t.name)).toContain('reader');
   });

@@ -86,8 +86,9 @@ function templateFor(index: number, fleetSeed: string): { report: HostReport; sl
         filesystem: 'ext4',
         type: 'ext4',
         totalBytes: 270_553_174_016,
-        usedBytes: 23_850_999_808 + index * gib,
-        freeBytes: 246_702_174_208 - index * gib,
+        // Modulo 200 so that a fleet past 229 hosts still has free space left on `/`.
+        usedBytes: 23_850_999_808 + (index % 200) * gib,
+        freeBytes: 246_702_174_208 - (index % 200) * gib,
         usage: 21.89283986963097,
       },
       {

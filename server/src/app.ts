@@ -7,6 +7,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { ApiError } from './http/errors.ts';
 import { requestId } from './http/request-id.ts';
 import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { apiRoutes } from './routes/index.ts';
 import type { RouteSpec } from './routes/route.ts';
 
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   const routes = apiRoutes(deps);
 
+  app.use('*', securityHeaders());
   app.use('*', requestId());
   app.use('*', requestLog(deps.log));
   app.use('/api/*', refuseQueryTokens());

@@ -13,6 +13,8 @@ import { MetadataStore } from './metadata/metadata-store.ts';
 import { SecretBox } from './security/secret-box.ts';
 import { SetupToken } from './security/setup-token.ts';
 import { TokenStore } from './security/tokens.ts';
+import { AgentInventory } from './sources/agents/agent-inventory.ts';
+import { type AgentLimits, DEFAULT_AGENT_LIMITS } from './sources/agents/agent-limits.ts';
 import { AgentSettingsStore } from './sources/agents/agent-settings.ts';
 import { DockerAgents } from './sources/agents/docker-agents.ts';
 import { HostAgents } from './sources/agents/host-agents.ts';
@@ -42,6 +44,8 @@ export interface ComposeInput {
   /** Tests drive the poll timers with a fake clock. */
   timers?: Timers;
   proxmoxTuning?: ClientTuning;
+  /** What one token may create (PULSE_MAX_HOSTS_PER_TOKEN, PULSE_MAX_CONTAINERS_PER_HOST). */
+  agentLimits?: Partial<AgentLimits>;
 }
 
 export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
@@ -54,8 +58,21 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
   const state = new LiveState(clock.now());
   const blocks = await RemovalBlocks.load(db);
   const settings = await AgentSettingsStore.load(db);
-  const fleetDeps = { blocks, settings, clock };
-  const identities = await HostIdentityRegistry.load(db, blocks);
+  const limits = { ...DEFAULT_AGENT_LIMITS, ...input.agentLimits };
+  const tokenById = (id: string) => tokens.findById(id);
+  const fleetDeps = { blocks, settings, clock, tokens: tokenById, limits };
+  const identities = await HostIdentityRegistry.load(db, blocks, { tokens: tokenById, limits });
+  const hostAgents = new HostAgents({
+    state,
+    identities,
+    blocks,
+    clock,
+    serverVersion: input.version.version,
+  });
+  const dockerAgents = new DockerAgents(state.dockerHosts, fleetDeps);
+  const kubernetesAgents = new KubernetesAgents(state.kubernetesClusters, fleetDeps);
+  // Restored before anything else follows the state: the stored agents come back offline, not as reports.
+  const agentInventory = await AgentInventory.open({ db, state, hostCursors: hostAgents, clock, log });
   const history = await HistoryStore.open(input.sql, {
     clock,
     retention: input.metricsRetention ?? DEFAULT_RETENTION,
@@ -86,9 +103,10 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
     state,
     identities,
     blocks,
-    dockerAgents: new DockerAgents(state.dockerHosts, fleetDeps),
-    kubernetesAgents: new KubernetesAgents(state.kubernetesClusters, fleetDeps),
-    hostAgents: new HostAgents({ state, identities, blocks, clock, serverVersion: input.version.version }),
+    dockerAgents,
+    kubernetesAgents,
+    hostAgents,
+    agentInventory,
     metadata: await MetadataStore.load(db, clock),
     history,
     instances,

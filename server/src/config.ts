@@ -2,6 +2,8 @@
 import { DEFAULT_PORT, LOG_LEVELS } from '@pulse/shared';
 import { z } from 'zod';
 import type { MetricsRetention } from './history/tiers.ts';
+import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from './http/socket-limits.ts';
+import type { AgentLimits } from './sources/agents/agent-limits.ts';
 
 const tokenList = z
   .string()
@@ -36,6 +38,14 @@ const EnvSchema = z.object({
     .default(24),
   METRICS_RETENTION_HOURLY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   METRICS_RETENTION_DAILY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // Slow-client limits (see http/socket-limits.ts): open sockets per client address (0 = no cap; raise
+  // it behind a reverse proxy, where every client shares the proxy's address) and the time a client
+  // may take to send one whole request. The floor stays above the 20 s headers timeout.
+  PULSE_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).max(100_000).default(64),
+  PULSE_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(3600).default(120),
+  // What one API token may create: host agents and Kubernetes clusters, and containers per Docker host.
+  PULSE_MAX_HOSTS_PER_TOKEN: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  PULSE_MAX_CONTAINERS_PER_HOST: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 });
 
 export interface ServerConfig {
@@ -47,6 +57,8 @@ export interface ServerConfig {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   pollIntervals: { pveMs: number; pbsMs: number; pmgMs: number; backupEveryCycles: number };
   metricsRetention: MetricsRetention;
+  socketLimits: SocketLimits;
+  agentLimits: AgentLimits;
 }
 
 export function parseConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -73,6 +85,15 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
       minuteHours: e.METRICS_RETENTION_MINUTE_HOURS,
       hourlyDays: e.METRICS_RETENTION_HOURLY_DAYS,
       dailyDays: e.METRICS_RETENTION_DAILY_DAYS,
+    },
+    socketLimits: {
+      ...DEFAULT_SOCKET_LIMITS,
+      maxConnectionsPerIp: e.PULSE_MAX_CONNECTIONS_PER_IP,
+      requestTimeoutMs: e.PULSE_REQUEST_TIMEOUT_SECONDS * 1000,
+    },
+    agentLimits: {
+      maxHostsPerToken: e.PULSE_MAX_HOSTS_PER_TOKEN,
+      maxContainersPerHost: e.PULSE_MAX_CONTAINERS_PER_HOST,
     },
   };
 }

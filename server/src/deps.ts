@@ -5,6 +5,7 @@ import type { HistoryStore } from './history/history-store.ts';
 import type { MetadataStore } from './metadata/metadata-store.ts';
 import type { SetupToken } from './security/setup-token.ts';
 import type { TokenStore } from './security/tokens.ts';
+import type { AgentInventory } from './sources/agents/agent-inventory.ts';
 import type { DockerAgents } from './sources/agents/docker-agents.ts';
 import type { HostAgents } from './sources/agents/host-agents.ts';
 import type { HostIdentityRegistry } from './sources/agents/host-identity.ts';
@@ -30,6 +31,8 @@ export interface AppDeps {
   blocks: RemovalBlocks;
   dockerAgents: DockerAgents;
   kubernetesAgents: KubernetesAgents;
+  /** Hosts, Docker hosts and clusters kept across restarts; main.ts flushes it on a tick and on stop. */
+  agentInventory: AgentInventory;
   /** Metrics history, fed by the state's change feed; main.ts ticks it and closes it on stop. */
   history: HistoryStore;
   /** Configured Proxmox VE / PBS / PMG connections. */

@@ -11,6 +11,7 @@ import { composeDeps } from '../src/compose.ts';
 import { openDb } from '../src/db/client.ts';
 import type { AppDeps } from '../src/deps.ts';
 import type { AppEnv } from '../src/http/context.ts';
+import type { AgentLimits } from '../src/sources/agents/agent-limits.ts';
 import { detectVersion } from '../src/version.ts';
 
 export class FakeClock implements Clock {
@@ -36,7 +37,7 @@ export interface Harness {
 }
 
 export async function makeHarness(
-  opts: { clock?: Clock; envTokens?: string[]; dataDir?: string } = {},
+  opts: { clock?: Clock; envTokens?: string[]; dataDir?: string; agentLimits?: Partial<AgentLimits> } = {},
 ): Promise<Harness> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pulse-test-'));
   const { db, sql, close } = await openDb(dataDir);
@@ -48,6 +49,7 @@ export async function makeHarness(
     log: createLogger('silent'),
     clock: opts.clock ?? new FakeClock(),
     version: detectVersion({}),
+    ...(opts.agentLimits ? { agentLimits: opts.agentLimits } : {}),
   });
   return {
     app: createApp(deps),

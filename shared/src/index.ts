@@ -1,6 +1,7 @@
 // Public surface of @pulse/shared: wire schemas, scopes and protocol constants.
 export * from './log.ts';
 export * from './protocol.ts';
+export * from './schemas/bounded-json.ts';
 export * from './schemas/docker-report.ts';
 export * from './schemas/docker-state.ts';
 export * from './schemas/error.ts';

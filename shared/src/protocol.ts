@@ -43,3 +43,17 @@ export const CONTAINER_REPORT_LIMITS = {
   wireBytes: 2 * 1024 * 1024,
   decodedBytes: 10 * 1024 * 1024,
 } as const;
+
+/**
+ * Length caps for report strings. Every string a report carries has one, so a single field cannot grow
+ * the live state (and every answer that projects it) past what a real agent sends. The agent cuts its
+ * own strings to the same numbers, so its reports always fit.
+ */
+export const STRING_LIMITS = {
+  /** RFC 1035: a full DNS name is at most 253 characters. */
+  hostname: 253,
+  /** Names, ids, labels, versions, states: anything a person reads as one token. */
+  name: 256,
+  /** Free text: messages, errors, commands, env entries. */
+  text: 4096,
+} as const;

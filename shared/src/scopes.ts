@@ -31,13 +31,25 @@ export const SCOPE_ALIASES: Readonly<Record<string, Scope>> = {
 
 const known = new Set<string>(SCOPES);
 
-/** Maps a scope or legacy alias to its canonical name, or undefined when unknown. */
+/**
+ * Maps a scope or legacy alias to its canonical name, or undefined when unknown.
+ * The alias table is an object literal, so a bare `SCOPE_ALIASES[raw]` would hand back
+ * Object.prototype members for names like `constructor` or `__proto__`; only own keys count.
+ */
 export function canonicalScope(raw: string): Scope | undefined {
-  const alias = SCOPE_ALIASES[raw];
-  if (alias) return alias;
+  if (Object.hasOwn(SCOPE_ALIASES, raw)) return SCOPE_ALIASES[raw];
   return known.has(raw) ? (raw as Scope) : undefined;
 }
 
 export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
   return granted.includes('*') || granted.includes(needed);
+}
+
+/**
+ * The requested scopes that a holder of `granted` may not hand out: a token can only pass on what it
+ * holds itself, and only a '*' holder can grant '*'.
+ */
+export function scopesBeyond(granted: readonly Scope[], requested: readonly Scope[]): Scope[] {
+  if (granted.includes('*')) return [];
+  return [...new Set(requested.filter((s) => !granted.includes(s)))];
 }

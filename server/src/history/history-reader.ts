@@ -26,6 +26,17 @@ export class HistoryReader {
     return this.series.find(resourceType, resourceId, metric);
   }
 
+  /**
+   * Every series of one resource, by metric name. A scan of the dictionary: it is in memory, and a
+   * history query per resource is rare next to the samples recorded.
+   */
+  findResource(resourceType: string, resourceId: string): Series[] {
+    return this.series
+      .all()
+      .filter((s) => s.resourceType === resourceType && s.resourceId === resourceId)
+      .sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+  }
+
   async read(s: Series, tier: Tier, from: number, to: number): Promise<Points> {
     return (await this.readMany([s], tier, from, to)).get(s.id) ?? emptyPoints();
   }

@@ -1,7 +1,7 @@
 // Token authentication and per-route scope checks.
 import { HEADERS, hasScope, type Scope } from '@pulse/shared';
 import type { MiddlewareHandler } from 'hono';
-import type { SetupToken } from '../security/setup-token.ts';
+import { SETUP_TOKEN_FILE, type SetupToken } from '../security/setup-token.ts';
 import type { TokenStore } from '../security/tokens.ts';
 import type { AppEnv } from './context.ts';
 import { ApiError } from './errors.ts';
@@ -69,7 +69,8 @@ export function requireToken(
       if (tokens.count() === 0) {
         throw new ApiError(
           'setup_required',
-          `No API token exists yet, so this route cannot be used. Create the first token with POST /api/security/tokens and the header X-Setup-Token set to the contents of ${setup.path}, or start the server with API_TOKENS set`,
+          // Anyone can trigger this answer, so it names the file but not where the data directory lives.
+          `No API token exists yet, so this route cannot be used. Create the first token with POST /api/security/tokens and the header X-Setup-Token set to the contents of ${SETUP_TOKEN_FILE} in the server's data directory (PULSE_DATA_DIR; the server logs its path at start), or start the server with API_TOKENS set`,
         );
       }
       throw new ApiError(

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { gunzip, gunzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { ApiError, type ErrorCode, validationError } from './errors.ts';
+import { assertJsonDepth } from './json-depth.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -34,7 +35,39 @@ function tooLarge(limits: BodyLimits, dimension: string, limit: number, actual?:
   );
 }
 
+/** How a body read fails when the client goes away mid-body: Node's 'aborted' and its stream equivalents. */
+const ABORT_CODES = new Set(['ECONNRESET', 'ERR_STREAM_PREMATURE_CLOSE', 'ABORT_ERR']);
+
+function isClientAbort(err: unknown, req: BodySource): boolean {
+  if (req.raw.signal.aborted) return true;
+  if (!(err instanceof Error)) return false;
+  const code = 'code' in err && typeof err.code === 'string' ? err.code : '';
+  return ABORT_CODES.has(code) || err.name === 'AbortError' || err.message === 'aborted';
+}
+
+/**
+ * The client closed the connection (or was cut off by the request timeout) before its body arrived.
+ * That is its doing, not a server fault: a 4xx it will likely never read, logged as one request line.
+ */
+function abortedError(req: BodySource): ApiError {
+  const declared = req.header('content-length');
+  return new ApiError(
+    'request_aborted',
+    'The client closed the connection before the whole request body arrived',
+    declared === undefined ? undefined : { declaredBytes: declared },
+  );
+}
+
 async function readCapped(req: BodySource, limits: BodyLimits): Promise<Buffer> {
+  try {
+    return await readWithin(req, limits);
+  } catch (err) {
+    if (!(err instanceof ApiError) && isClientAbort(err, req)) throw abortedError(req);
+    throw err;
+  }
+}
+
+async function readWithin(req: BodySource, limits: BodyLimits): Promise<Buffer> {
   const declared = Number(req.header('content-length') ?? Number.NaN);
   if (Number.isFinite(declared)) {
     if (declared > limits.maxWireBytes)
@@ -95,12 +128,15 @@ export async function readBody(req: BodySource, limits: BodyLimits): Promise<Buf
 export function parseJson(buf: Buffer): unknown {
   if (buf.byteLength === 0)
     throw new ApiError('invalid_json', 'Request body is empty; a JSON object is expected');
+  let value: unknown;
   try {
-    return JSON.parse(buf.toString('utf8'));
+    value = JSON.parse(buf.toString('utf8'));
   } catch (err) {
     const reason = err instanceof SyntaxError ? err.message : 'unreadable';
     throw new ApiError('invalid_json', `Request body is not valid JSON: ${reason}`);
   }
+  assertJsonDepth(value);
+  return value;
 }
 
 export async function readJson<S extends z.ZodType>(

@@ -32,6 +32,7 @@ export function errorHandler(log: Logger, now: () => number) {
       });
       apiError = new ApiError('internal_error', 'Internal server error; the request id is in the server log');
     }
+    c.set('apiError', apiError);
     return c.json(errorEnvelope(apiError, c.get('requestId') ?? '', now()), apiError.status);
   };
 }

@@ -7,12 +7,15 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_report: 400,
   token_in_query: 400,
+  request_aborted: 400,
   unauthorized: 401,
   setup_required: 401,
   invalid_token: 401,
   forbidden: 403,
   insufficient_scope: 403,
   reenroll_blocked: 403,
+  identity_bound: 403,
+  quota_exceeded: 403,
   not_found: 404,
   agent_not_found: 404,
   method_not_allowed: 405,
@@ -21,6 +24,8 @@ export const ERROR_STATUS = {
   report_too_large: 413,
   unsupported_encoding: 415,
   internal_error: 500,
+  upstream_error: 502,
+  upstream_timeout: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

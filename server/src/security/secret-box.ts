@@ -1,7 +1,8 @@
 // Seals secrets at rest with AES-256-GCM under a 32-byte key kept in the data directory (mode 0600).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DATA_FILE_MODE, restrictToOwner } from './data-dir.ts';
 
 export const KEY_FILE = '.encryption.key';
 const VERSION = 'v1';
@@ -20,9 +21,9 @@ export class SecretBox {
   static openKeyFile(dataDir: string): SecretBox {
     const path = join(dataDir, KEY_FILE);
     if (!existsSync(path)) {
-      writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+      writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { mode: DATA_FILE_MODE, flag: 'wx' });
     }
-    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    restrictToOwner(path);
     const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
     if (key.length !== 32)
       throw new Error(`${path} does not hold a 32-byte base64 key; restore it from a backup`);

@@ -3,6 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DATA_FILE_MODE, restrictToOwner } from './data-dir.ts';
 import { newRawToken, sha3 } from './hash.ts';
 
 export const SETUP_TOKEN_FILE = '.bootstrap_token';
@@ -27,8 +28,10 @@ export class SetupToken {
     let raw = existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
     if (!/^[0-9a-f]{48}$/.test(raw)) {
       raw = newRawToken(24);
-      writeFileSync(path, `${raw}\n`, { mode: 0o600 });
+      writeFileSync(path, `${raw}\n`, { mode: DATA_FILE_MODE });
     }
+    // The mode option only applies to a new file; one kept from an older version may be world-readable.
+    restrictToOwner(path);
     return new SetupToken(path, sha3(raw));
   }
 

@@ -8,6 +8,7 @@ import type {
   ResourceStatus,
 } from '@pulse/shared';
 import { resourceId } from './host-resource.ts';
+import { addressList, clip, clipOptional } from './resource-bounds.ts';
 
 export interface DockerMetadata {
   hosts: Record<string, HostMetadata>;
@@ -18,27 +19,47 @@ export function dockerHostResourceId(h: DockerHostState): string {
   return resourceId('docker-host', h.machineId ? `machine:${h.machineId}` : `docker:${h.id}`);
 }
 
+const STOPPED_STATES = new Set(['exited', 'dead', 'stopped', 'created', 'removing']);
+
 export function containerStatus(c: DockerContainerState, hostOnline: boolean): ResourceStatus {
   // What a silent engine last said is no longer known to be true.
   if (!hostOnline) return 'unknown';
   const state = c.state.toLowerCase();
   if (state === 'running') return c.health === 'unhealthy' ? 'warning' : 'online';
   if (state === 'restarting' || state === 'paused') return 'warning';
-  if (['exited', 'dead', 'stopped', 'created', 'removing'].includes(state)) return 'offline';
+  if (STOPPED_STATES.has(state)) return 'offline';
   return 'unknown';
+}
+
+/** The container's addresses on its networks, read in one pass: this runs once per container per read. */
+function containerAddresses(c: DockerContainerState): string[] {
+  const out: string[] = [];
+  for (const n of c.networks ?? []) {
+    if (n.ipv4) out.push(n.ipv4);
+    if (n.ipv6) out.push(n.ipv6);
+  }
+  return addressList(out);
 }
 
 const rate = (value: number | undefined): MetricValue | undefined =>
   value === undefined ? undefined : { value, unit: 'bytes/s' };
 
+/** What every container of one host shares, worked out once per host rather than once per container. */
+interface ContainerParent {
+  host: DockerHostState;
+  id: string;
+  lastSeen: number;
+  hostId: string;
+}
+
 function containerResource(
-  h: DockerHostState,
+  parent: ContainerParent,
   c: DockerContainerState,
-  parentId: string,
   meta: HostMetadata | undefined,
 ): Resource {
-  const lastSeen = Date.parse(h.lastSeen);
-  const name = c.name.replace(/^\//, '');
+  const { host: h, lastSeen } = parent;
+  // Docker's API names containers with a leading slash.
+  const name = clip(c.name.startsWith('/') ? c.name.slice(1) : c.name);
   const resource: Resource = {
     id: resourceId('app-container', `docker:${h.id}/container/${c.id}`),
     type: 'app-container',
@@ -50,7 +71,7 @@ function containerResource(
     sourceStatus: { docker: { status: h.status, lastSeen } },
     identity: {
       hostnames: [],
-      ipAddresses: (c.networks ?? []).flatMap((n) => [n.ipv4, n.ipv6].filter((a): a is string => !!a)),
+      ipAddresses: containerAddresses(c),
       macAddresses: [],
     },
     metrics: {
@@ -68,15 +89,15 @@ function containerResource(
       diskWrite: rate(c.blockWriteRate),
     },
     uptime: c.uptimeSeconds,
-    tags: [...new Set(meta?.tags ?? [])],
-    parentId,
+    tags: meta ? [...new Set(meta.tags)] : [],
+    parentId: parent.id,
     metricsTarget: { resourceType: 'docker', resourceId: c.id },
     docker: {
-      hostId: h.id,
-      containerId: c.id,
-      image: c.image,
-      state: c.state,
-      health: c.health,
+      hostId: parent.hostId,
+      containerId: clip(c.id),
+      image: clip(c.image),
+      state: clip(c.state),
+      health: clipOptional(c.health),
       restartCount: c.restartCount,
       exitCode: c.exitCode,
     },
@@ -96,9 +117,9 @@ export function dockerResources(
 ): { host: Resource | undefined; children: Resource[] } {
   const lastSeen = Date.parse(h.lastSeen);
   const facet = {
-    hostId: h.id,
+    hostId: clip(h.id),
     runtime: h.runtime,
-    runtimeVersion: h.runtimeVersion ?? h.dockerVersion,
+    runtimeVersion: clipOptional(h.runtimeVersion ?? h.dockerVersion),
     containerCount: h.containers.length,
   };
   let host: Resource | undefined;
@@ -114,17 +135,19 @@ export function dockerResources(
     host = {
       id: dockerHostResourceId(h),
       type: 'docker-host',
-      name: h.hostname,
-      displayName: h.displayName,
+      name: clip(h.hostname),
+      displayName: clip(h.displayName),
       status: h.status,
       lastSeen,
       sources: ['docker'],
       sourceStatus: { docker: { status: h.status, lastSeen } },
       identity: {
-        ...(h.machineId ? { machineId: h.machineId } : {}),
-        hostnames: [h.hostname],
-        ipAddresses: h.networkInterfaces.flatMap((n) => n.addresses ?? []).map((a) => a.split('/')[0] ?? a),
-        macAddresses: h.networkInterfaces.map((n) => n.mac).filter((m): m is string => !!m),
+        ...(h.machineId ? { machineId: clip(h.machineId) } : {}),
+        hostnames: [clip(h.hostname)],
+        ipAddresses: addressList(
+          h.networkInterfaces.flatMap((n) => n.addresses ?? []).map((a) => a.split('/')[0] ?? a),
+        ),
+        macAddresses: addressList(h.networkInterfaces.map((n) => n.mac).filter((m): m is string => !!m)),
       },
       metrics: {
         cpu:
@@ -144,6 +167,7 @@ export function dockerResources(
     if (hostMeta?.customUrl) host.customUrl = hostMeta.customUrl;
     parentId = host.id;
   }
-  const children = h.containers.map((c) => containerResource(h, c, parentId, meta.containers[c.id]));
+  const parent: ContainerParent = { host: h, id: parentId, lastSeen, hostId: facet.hostId };
+  const children = h.containers.map((c) => containerResource(parent, c, meta.containers[c.id]));
   return { host, children };
 }

@@ -9,6 +9,7 @@ import type {
   ResourceStatus,
 } from '@pulse/shared';
 import { resourceId } from './host-resource.ts';
+import { clip } from './resource-bounds.ts';
 
 export function nodeStatus(n: KubeNode): ResourceStatus {
   if (!n.ready) return 'offline';
@@ -40,11 +41,13 @@ export function kubernetesResources(c: KubernetesClusterState): Resource[] {
   const lastSeen = Date.parse(c.lastSeen);
   const online = c.status === 'online';
   const clusterId = resourceId('k8s-cluster', `kubernetes:${c.id}`);
+  // Every child repeats the cluster's name: a bounded copy, so a long name is not multiplied by the pods.
+  const clusterName = clip(c.displayName);
   const base = (type: Resource['type'], stable: string, name: string, status: ResourceStatus): Resource => ({
     id: resourceId(type, `kubernetes:${c.id}/${stable}`),
     type,
-    name,
-    displayName: name,
+    name: clip(name),
+    displayName: clip(name),
     // Children of a silent cluster keep their last report but are no longer known to be in that state.
     status: online ? status : 'unknown',
     lastSeen,
@@ -55,7 +58,7 @@ export function kubernetesResources(c: KubernetesClusterState): Resource[] {
     tags: [],
     parentId: clusterId,
     metricsTarget: { resourceType: 'k8s', resourceId: `${c.id}/${stable}` },
-    kubernetes: { clusterId: c.id, clusterName: c.displayName },
+    kubernetes: { clusterId: c.id, clusterName },
   });
 
   const nodes = c.nodes.map((n) => {
@@ -71,7 +74,7 @@ export function kubernetesResources(c: KubernetesClusterState): Resource[] {
     r.kubernetes = {
       ...r.kubernetes,
       clusterId: c.id,
-      clusterName: c.displayName,
+      clusterName,
       version: n.kubeletVersion,
     };
     return r;
@@ -80,7 +83,7 @@ export function kubernetesResources(c: KubernetesClusterState): Resource[] {
     const r = base('pod', `pod/${p.namespace}/${p.name}`, p.name, podStatus(p));
     r.kubernetes = {
       clusterId: c.id,
-      clusterName: c.displayName,
+      clusterName,
       namespace: p.namespace,
       nodeName: p.nodeName,
       phase: p.phase,
@@ -93,7 +96,7 @@ export function kubernetesResources(c: KubernetesClusterState): Resource[] {
     const r = base('k8s-deployment', `deployment/${d.namespace}/${d.name}`, d.name, deploymentStatus(d));
     r.kubernetes = {
       clusterId: c.id,
-      clusterName: c.displayName,
+      clusterName,
       namespace: d.namespace,
       desiredReplicas: d.desiredReplicas,
       readyReplicas: d.readyReplicas,
@@ -106,11 +109,11 @@ export function kubernetesResources(c: KubernetesClusterState): Resource[] {
   const cluster: Resource = {
     ...base('k8s-cluster', 'cluster', c.displayName, troubled ? 'warning' : 'online'),
     id: clusterId,
-    name: c.name,
+    name: clip(c.name),
     status: online ? (troubled ? 'warning' : 'online') : 'offline',
     parentId: undefined,
     metricsTarget: { resourceType: 'k8s', resourceId: c.id },
-    kubernetes: { clusterId: c.id, clusterName: c.displayName, version: c.version },
+    kubernetes: { clusterId: c.id, clusterName, version: c.version },
   };
   delete cluster.parentId;
   return [cluster, ...children];

@@ -39,10 +39,14 @@ export function resolveNodeLinks(
       taken.add(nodeId);
     }
   }
+  // Lists grown in place: copying one per entry made many nodes of one name, or many hosts of one
+  // name claiming the same node, cost the square of their number.
   const byName = new Map<string, ProxmoxNode[]>();
   for (const n of nodes) {
     const key = shortName(n.name);
-    byName.set(key, [...(byName.get(key) ?? []), n]);
+    const list = byName.get(key);
+    if (list) list.push(n);
+    else byName.set(key, [n]);
   }
   const claims = new Map<string, string[]>();
   for (const host of hosts) {
@@ -57,7 +61,10 @@ export function resolveNodeLinks(
       });
     }
     const [only] = candidates;
-    if (candidates.length === 1 && only) claims.set(only.id, [...(claims.get(only.id) ?? []), host.id]);
+    if (candidates.length !== 1 || !only) continue;
+    const claimants = claims.get(only.id);
+    if (claimants) claimants.push(host.id);
+    else claims.set(only.id, [host.id]);
   }
   for (const [nodeId, hostIds] of claims) {
     const [hostId] = hostIds;

@@ -1,15 +1,19 @@
 // GET /api/state and the resource list: read-only projections of the live state.
 import type {
   HostMetadata,
+  HostState,
   PbsBackup,
   PbsInstance,
   PmgInstance,
+  ProxmoxGuest,
+  ProxmoxNode,
   PveStorageBackup,
   Resource,
   StateResponse,
 } from '@pulse/shared';
 import { type DockerMetadata, dockerResources } from './docker-resources.ts';
 import { hostToResource } from './host-resource.ts';
+import type { SerialiseFailure } from './json-stream.ts';
 import { kubernetesResources } from './kubernetes-resources.ts';
 import type { LiveState } from './live-state.ts';
 import { type ExplicitLinks, resolveNodeLinks } from './node-links.ts';
@@ -32,6 +36,9 @@ export interface ResourceMetadata extends DockerMetadata {
 
 const NO_LINKS: ExplicitLinks = { links: new Map(), unlinked: new Set() };
 
+/** A node's place: its connection and its name, joined by a NUL, which neither name contains. */
+const place = (instance: string, name: string) => `${instance}\u0000${name}`;
+
 /** The scope part of a guest id (`<scope>:<vmid>`), which also prefixes its node's id. */
 const guestScope = (id: string) => id.slice(0, id.lastIndexOf(':'));
 
@@ -43,19 +50,39 @@ export interface ProxmoxExtras {
   resolved?: Map<string, string>;
 }
 
+/** Called for a stored item whose projection threw; the item is then left out of the resources. */
+export type OnProjectionFailure = (failure: SerialiseFailure) => void;
+
+const rethrow: OnProjectionFailure = ({ error }) => {
+  throw error;
+};
+
 export function allResources(
   state: LiveState,
   meta: ResourceMetadata,
   extras: ProxmoxExtras = {},
+  onFailure: OnProjectionFailure = rethrow,
 ): Resource[] {
+  const out: Resource[] = [];
+  // One stored item that the projection cannot handle costs that item, not the whole list.
+  const each = <T extends { id: string }>(list: string, items: readonly T[], project: (item: T) => void) => {
+    for (const item of items) {
+      try {
+        project(item);
+      } catch (error) {
+        onFailure({ path: list, id: item.id, error });
+      }
+    }
+  };
   const nodes = state.nodes.list();
   const nodeLinks = extras.resolved ?? resolveNodeLinks(state.hosts.list(), nodes, extras.links ?? NO_LINKS);
   const nodesById = new Map(nodes.map((n) => [n.id, n]));
-  const hosts = state.hosts
-    .list()
-    .map((h) => ({ host: h, resource: hostToResource(h, meta.agentHosts[h.id]) }));
+  const hosts: { host: HostState; resource: Resource }[] = [];
+  each('hosts', state.hosts.list(), (h) => {
+    hosts.push({ host: h, resource: hostToResource(h, meta.agentHosts[h.id]) });
+  });
   const byMachine = new Map(hosts.filter((x) => x.host.machineId).map((x) => [x.host.machineId, x.resource]));
-  const out = hosts.map((x) => x.resource);
+  for (const { resource } of hosts) out.push(resource);
   // A node and the agent on it are one resource with both sources.
   const nodeResource = new Map<string, string>();
   for (const { host, resource } of hosts) {
@@ -69,35 +96,45 @@ export function allResources(
     resource.proxmox = nodeFacet(node);
     nodeResource.set(node.id, resource.id);
   }
-  for (const node of nodes) {
-    if (nodeResource.has(node.id)) continue;
+  each('nodes', nodes, (node) => {
+    if (nodeResource.has(node.id)) return;
     const r = nodeToResource(node);
     nodeResource.set(node.id, r.id);
     out.push(r);
-  }
-  for (const g of [...state.vms.list(), ...state.containers.list()]) {
+  });
+  const guest = (g: ProxmoxGuest) =>
     out.push(guestToResource(g, nodeResource.get(`${guestScope(g.id)}-${g.node}`), meta.guests?.[g.id]));
+  each('vms', state.vms.list(), guest);
+  each('containers', state.containers.list(), guest);
+  // One lookup per storage or disk rather than a scan of every node for each.
+  const nodeAt = new Map<string, ProxmoxNode>();
+  for (const n of nodes) {
+    const key = place(n.instance, n.name);
+    if (!nodeAt.has(key)) nodeAt.set(key, n);
   }
-  for (const s of state.storage.list()) {
-    const parent = s.shared ? undefined : nodes.find((n) => n.name === s.node && n.instance === s.instance);
-    out.push(storageToResource(s, parent ? nodeResource.get(parent.id) : undefined));
-  }
-  for (const c of state.cephClusters.list()) out.push(cephToResource(c));
-  for (const d of state.physicalDisks.list()) {
-    const parent = nodes.find((n) => n.name === d.node && n.instance === d.instance);
-    out.push(diskToResource(d, parent ? nodeResource.get(parent.id) : undefined));
-  }
-  for (const p of extras.lists?.all<PbsInstance>('pbs') ?? []) out.push(pbsToResource(p));
-  for (const p of extras.lists?.all<PmgInstance>('pmg') ?? []) out.push(pmgToResource(p));
-  for (const d of state.dockerHosts.list()) {
-    if (d.hidden) continue;
+  const parentOf = (instance: string, node: string) => {
+    const parent = nodeAt.get(place(instance, node));
+    return parent ? nodeResource.get(parent.id) : undefined;
+  };
+  each('storage', state.storage.list(), (s) => {
+    out.push(storageToResource(s, s.shared ? undefined : parentOf(s.instance, s.node)));
+  });
+  each('cephClusters', state.cephClusters.list(), (c) => out.push(cephToResource(c)));
+  each('physicalDisks', state.physicalDisks.list(), (d) => {
+    out.push(diskToResource(d, parentOf(d.instance, d.node)));
+  });
+  each('pbs', extras.lists?.all<PbsInstance>('pbs') ?? [], (p) => out.push(pbsToResource(p)));
+  each('pmg', extras.lists?.all<PmgInstance>('pmg') ?? [], (p) => out.push(pmgToResource(p)));
+  each('dockerHosts', state.dockerHosts.list(), (d) => {
+    if (d.hidden) return;
     const { host, children } = dockerResources(d, meta, d.machineId ? byMachine.get(d.machineId) : undefined);
     if (host) out.push(host);
-    out.push(...children);
-  }
-  for (const c of state.kubernetesClusters.list()) {
-    if (!c.hidden) out.push(...kubernetesResources(c));
-  }
+    for (const child of children) out.push(child);
+  });
+  each('kubernetesClusters', state.kubernetesClusters.list(), (c) => {
+    if (c.hidden) return;
+    for (const r of kubernetesResources(c)) out.push(r);
+  });
   return out;
 }
 
@@ -110,9 +147,14 @@ export interface StateContext {
   now: number;
   startedAt: number;
   version: string;
+  /** Where a stored item whose projection threw is reported (it is left out); by default the error is thrown. */
+  onFailure?: OnProjectionFailure;
 }
 
-const byName = <T extends { displayName: string }>(a: T, b: T) => a.displayName.localeCompare(b.displayName);
+// One collator for every comparison: localeCompare sets one up per call, which dominated sorting a fleet.
+const collator = new Intl.Collator();
+const byName = <T extends { displayName: string }>(a: T, b: T) =>
+  collator.compare(a.displayName, b.displayName);
 
 export function projectState(ctx: StateContext): StateResponse {
   const { state } = ctx;
@@ -120,12 +162,12 @@ export function projectState(ctx: StateContext): StateResponse {
   const dockerHosts = state.dockerHosts.list().sort(byName);
   const kubernetesClusters = state.kubernetesClusters.list().sort(byName);
   const links = resolveNodeLinks(state.hosts.list(), state.nodes.list(), ctx.links ?? NO_LINKS);
-  const resources = allResources(state, ctx.metadata, { lists: ctx.lists, resolved: links });
+  const resources = allResources(state, ctx.metadata, { lists: ctx.lists, resolved: links }, ctx.onFailure);
   const { lists } = ctx;
   const storageBackups = lists.all<PveStorageBackup>('storageBackups');
   const pbsBackups = lists.all<PbsBackup>('pbsBackups');
   const hostOfNode = new Map([...links].map(([hostId, nodeId]) => [nodeId, hostId]));
-  const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
+  const byId = <T extends { id: string }>(a: T, b: T) => collator.compare(a.id, b.id);
   const nodes = state.nodes
     .list()
     .map((n) => {

@@ -14,6 +14,7 @@ import type {
   ResourceStatus,
 } from '@pulse/shared';
 import { rate, resourceId } from './host-resource.ts';
+import { addressList } from './resource-bounds.ts';
 
 const percent = (value: number, used?: number, total?: number): MetricValue => ({
   value,
@@ -103,8 +104,9 @@ export function guestToResource(
   // Keyed on the cluster-wide guest id so a live migration keeps the resource id.
   const r = base(type, `proxmox-guest:${g.id}`, g.name, guestStatus(g), g.lastSeen, target);
   r.identity.hostnames = [g.name];
-  r.identity.ipAddresses = g.ipAddresses;
-  r.identity.macAddresses = g.networkInterfaces.flatMap((n) => (n.mac ? [n.mac] : []));
+  // Reported by the guest agent, that is by whoever runs the guest: copied with a bound.
+  r.identity.ipAddresses = addressList(g.ipAddresses);
+  r.identity.macAddresses = addressList(g.networkInterfaces.flatMap((n) => (n.mac ? [n.mac] : [])));
   r.metrics = {
     cpu: percent(g.cpu * 100),
     memory: percent(g.memory.usage, g.memory.used, g.memory.total),

@@ -30,11 +30,16 @@ function matches(r: Resource, q: ResourceQuery): boolean {
   return true;
 }
 
+// Built once: localeCompare with options sets up a collator on every call, which made sorting 20,000
+// resources take over a second.
+const caseless = new Intl.Collator(undefined, { sensitivity: 'base' });
+const exact = new Intl.Collator();
+
 function compare(a: Resource, b: Resource, key: ResourceQuery['sort']): number {
   if (key === 'lastSeen') return a.lastSeen - b.lastSeen;
   const av = key === 'name' ? a.displayName : a[key];
   const bv = key === 'name' ? b.displayName : b[key];
-  return av.localeCompare(bv, undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id);
+  return caseless.compare(av, bv) || exact.compare(a.id, b.id);
 }
 
 export function queryResources(all: readonly Resource[], q: ResourceQuery): ResourceListResponse {

@@ -387,10 +387,99 @@ describe('DockerReport', () => {
       expect(issuePaths({ ...minimalReport(), containers: [container({ labels: labels(1025) })] })).toEqual([
         ['containers', 0, 'labels'],
       ]);
-      const env = Array(4097).fill('A=1');
-      expect(issuePaths({ ...minimalReport(), containers: [container({ env })] })).toEqual([
+      const env = (n: number) => Array(n).fill('A=1');
+      expect(issuePaths({ ...minimalReport(), containers: [container({ env: env(512) })] })).toEqual([]);
+      expect(issuePaths({ ...minimalReport(), containers: [container({ env: env(513) })] })).toEqual([
         ['containers', 0, 'env'],
       ]);
+      const ports = (n: number) => Array(n).fill({ privatePort: 80, protocol: 'tcp' });
+      expect(issuePaths({ ...minimalReport(), containers: [container({ ports: ports(4096) })] })).toEqual([]);
+      expect(issuePaths({ ...minimalReport(), containers: [container({ ports: ports(4097) })] })).toEqual([
+        ['containers', 0, 'ports'],
+      ]);
+    });
+  });
+
+  describe('string caps', () => {
+    it('caps names at 256 characters and free text at 4 KiB, at the field', () => {
+      const ok = container({
+        name: 'n'.repeat(256),
+        status: 's'.repeat(4096),
+        env: [`A=${'v'.repeat(4094)}`],
+      });
+      expect(issuePaths({ ...minimalReport(), containers: [ok] })).toEqual([]);
+      const long = container({
+        name: 'n'.repeat(257),
+        status: 's'.repeat(4097),
+        env: [`A=${'v'.repeat(4095)}`],
+      });
+      expect(issuePaths({ ...minimalReport(), containers: [long] })).toEqual([
+        ['containers', 0, 'name'],
+        ['containers', 0, 'status'],
+        ['containers', 0, 'env', 0],
+      ]);
+    });
+
+    it('caps the container id like any other name', () => {
+      expect(issuePaths({ ...minimalReport(), containers: [container({ id: 'c'.repeat(257) })] })).toEqual([
+        ['containers', 0, 'id'],
+      ]);
+    });
+
+    it('caps the hostname at 253 characters', () => {
+      const host = (hostname: string) => ({ ...minimalReport(), host: { hostname } });
+      expect(issuePaths(host('h'.repeat(253)))).toEqual([]);
+      expect(issuePaths(host('h'.repeat(10_000)))).toEqual([['host', 'hostname']]);
+    });
+
+    it('caps label keys at 256 characters and values at 4 KiB', () => {
+      const withLabels = (labels: Record<string, string>) => ({
+        ...minimalReport(),
+        containers: [container({ labels })],
+      });
+      expect(issuePaths(withLabels({ ['k'.repeat(256)]: 'v'.repeat(4096) }))).toEqual([]);
+      expect(issuePaths(withLabels({ ['k'.repeat(257)]: 'v' })).map((p) => p.slice(0, 3))).toEqual([
+        ['containers', 0, 'labels'],
+      ]);
+      expect(issuePaths(withLabels({ k: 'v'.repeat(4097) }))).toEqual([['containers', 0, 'labels', 'k']]);
+    });
+  });
+
+  describe('healthcheck targets', () => {
+    function nested(depth: number): unknown {
+      let value: unknown = 'bottom';
+      for (let i = 0; i < depth; i++) value = { d: value };
+      return value;
+    }
+    const withTarget = (target: unknown) => ({
+      ...minimalReport(),
+      containers: [container({ healthcheckTargets: [target] })],
+    });
+
+    it('accepts a string or an object up to 8 levels deep', () => {
+      expect(issuePaths(withTarget('http://127.0.0.1/health'))).toEqual([]);
+      expect(issuePaths(withTarget(nested(8)))).toEqual([]);
+    });
+
+    it('refuses an object nested deeper than 8 levels, pointing inside the target', () => {
+      const result = DockerReport.safeParse(withTarget(nested(9)));
+      expect(result.error?.issues).toEqual([
+        expect.objectContaining({
+          path: ['containers', 0, 'healthcheckTargets', 0, 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd'],
+          message: 'Too deep: expected at most 8 levels of nesting',
+        }),
+      ]);
+    });
+
+    it('refuses a string target over 4 KiB with the string problem', () => {
+      const result = DockerReport.safeParse(withTarget('x'.repeat(4097)));
+      expect(result.error?.issues.map((i) => [i.path, i.code])).toEqual([
+        [['containers', 0, 'healthcheckTargets', 0], 'too_big'],
+      ]);
+    });
+
+    it('survives a target nested 7,000 levels deep without recursing', () => {
+      expect(issuePaths(withTarget(nested(7000)))).toHaveLength(1);
     });
   });
 
@@ -431,6 +520,11 @@ describe('DockerReportResponse', () => {
     expect(twice.error?.issues.map((i) => i.path)).toEqual([['commands']]);
     const noType = DockerReportResponse.safeParse({ ...response, commands: [{ id: 'cmd-1' }] });
     expect(noType.error?.issues.map((i) => i.path)).toEqual([['commands', 0, 'type']]);
+  });
+
+  it('carries the warnings about dropped items when there are any', () => {
+    const warnings = [{ path: 'containers[3]', message: 'Dropped container "web": name: too long' }];
+    expect(DockerReportResponse.parse({ ...response, warnings })).toEqual({ ...response, warnings });
   });
 
   it('rejects a negative container count', () => {

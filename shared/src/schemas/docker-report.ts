@@ -1,15 +1,31 @@
 // Wire schema of the Docker/Podman agent report (POST /api/agents/docker/report) and of the server's answer.
 import { z } from 'zod';
+import { BoundedJsonObject } from './bounded-json.ts';
 import { AgentType, Disk, HostInfo, MemoryMetric, NetworkInterface, Rfc3339 } from './host-report.ts';
-import { count, goList, int, percent, requiredId, stringMap, u64 } from './wire-numbers.ts';
+import { ReportWarnings } from './report-warnings.ts';
+import {
+  count,
+  goList,
+  hostnameString,
+  int,
+  nameString,
+  percent,
+  requiredId,
+  stringMap,
+  textString,
+  u64,
+} from './wire-numbers.ts';
 
 // Unknown keys are stripped (zod's default), so a newer agent still gets its known fields through.
 // Caps bound the work one report can cause in ingest and in the live state, on top of the body limits
 // (2 MiB encoded, 10 MiB decoded): containers 2000, images 5000, volumes 5000, networks 1000, Swarm
-// services 2000, tasks 10000, nodes 1000, secrets and configs 2000 each; per container ports 65536 (a
-// published range lists every port), networks and mounts 1024, env 4096, healthcheck targets 64; label,
-// option and selector maps 1024 keys; image tags and digests 1024; network subnets 64; service ports
-// 1024; host disks and interfaces 512 as in the host report.
+// services 2000, tasks 10000, nodes 1000, secrets and configs 2000 each; per container ports 4096 (a
+// published range lists every port, and a wider one is better published as a host network), networks
+// and mounts 1024, env 512 entries, healthcheck targets 64; label, option and selector maps 1024 keys;
+// image tags and digests 1024; network subnets 64; service ports 1024; host disks and interfaces 512 as
+// in the host report. Strings (STRING_LIMITS): hostnames 253; names, ids, states, versions, digests,
+// addresses and map keys 256; free text, paths, image references, env entries and map values 4 KiB.
+// A healthcheck target object is bounded JSON: depth 8, 256 entries per level, 4096 values in all.
 
 const labels = stringMap(1024).optional();
 const port = count.max(65_535);
@@ -20,8 +36,8 @@ const u64OrUnknown = z.union([z.literal(-1), u64]);
 
 /** `id` may be empty: the server then falls back to host.machineId, then host.hostname. */
 export const DockerAgentInfo = z.object({
-  id: z.string(),
-  version: z.string(),
+  id: nameString,
+  version: nameString,
   type: AgentType.optional(),
   intervalSeconds: count,
 });
@@ -32,33 +48,33 @@ export type DockerRuntime = z.infer<typeof DockerRuntime>;
 
 /** The Swarm state of the reporting node; `error` says why it could not be read. */
 export const DockerSwarmInfo = z.object({
-  nodeId: z.string().optional(),
-  nodeRole: z.string().optional(),
-  localState: z.string().optional(),
+  nodeId: nameString.optional(),
+  nodeRole: nameString.optional(),
+  localState: nameString.optional(),
   controlAvailable: z.boolean().optional(),
-  clusterId: z.string().optional(),
-  clusterName: z.string().optional(),
-  scope: z.string().optional(),
-  error: z.string().optional(),
+  clusterId: nameString.optional(),
+  clusterName: nameString.optional(),
+  scope: nameString.optional(),
+  error: textString.optional(),
 });
 export type DockerSwarmInfo = z.infer<typeof DockerSwarmInfo>;
 
 export const DockerHostSecurity = z.object({
-  authorizationPlugins: z.array(z.string()).max(64).optional(),
+  authorizationPlugins: z.array(nameString).max(64).optional(),
 });
 export type DockerHostSecurity = z.infer<typeof DockerHostSecurity>;
 
 export const DockerHostInfo = z.object({
   // The same rule as the host report: the server keys identity on it, so blank counts as missing.
   hostname: HostInfo.shape.hostname,
-  name: z.string().optional(),
-  machineId: z.string().optional(),
-  os: z.string().optional(),
+  name: nameString.optional(),
+  machineId: nameString.optional(),
+  os: nameString.optional(),
   runtime: DockerRuntime.optional(),
-  runtimeVersion: z.string().optional(),
-  kernelVersion: z.string().optional(),
-  architecture: z.string().optional(),
-  dockerVersion: z.string().optional(),
+  runtimeVersion: nameString.optional(),
+  kernelVersion: nameString.optional(),
+  architecture: nameString.optional(),
+  dockerVersion: nameString.optional(),
   totalCpu: count.optional(),
   totalMemoryBytes: u64.optional(),
   uptimeSeconds: u64.optional(),
@@ -77,15 +93,15 @@ export type DockerHostInfo = z.infer<typeof DockerHostInfo>;
 export const DockerContainerPort = z.object({
   privatePort: port,
   publicPort: port.optional(),
-  protocol: z.string(),
-  ip: z.string().optional(),
+  protocol: nameString,
+  ip: nameString.optional(),
 });
 export type DockerContainerPort = z.infer<typeof DockerContainerPort>;
 
 export const DockerContainerNetwork = z.object({
-  name: z.string(),
-  ipv4: z.string().optional(),
-  ipv6: z.string().optional(),
+  name: nameString,
+  ipv4: nameString.optional(),
+  ipv6: nameString.optional(),
 });
 export type DockerContainerNetwork = z.infer<typeof DockerContainerNetwork>;
 
@@ -97,59 +113,62 @@ export const DockerContainerBlockIo = z.object({
 export type DockerContainerBlockIo = z.infer<typeof DockerContainerBlockIo>;
 
 export const DockerContainerMount = z.object({
-  type: z.string().optional(),
-  source: z.string().optional(),
-  destination: z.string().optional(),
-  mode: z.string().optional(),
+  type: nameString.optional(),
+  source: textString.optional(),
+  destination: textString.optional(),
+  mode: nameString.optional(),
   rw: z.boolean(),
-  propagation: z.string().optional(),
-  name: z.string().optional(),
-  driver: z.string().optional(),
+  propagation: nameString.optional(),
+  name: nameString.optional(),
+  driver: nameString.optional(),
 });
 export type DockerContainerMount = z.infer<typeof DockerContainerMount>;
 
 /** Pod and compose metadata read from Podman's annotations. */
 export const DockerContainerPodman = z.object({
-  podName: z.string().optional(),
-  podId: z.string().optional(),
+  podName: nameString.optional(),
+  podId: nameString.optional(),
   infra: z.boolean().optional(),
-  composeProject: z.string().optional(),
-  composeService: z.string().optional(),
-  composeWorkdir: z.string().optional(),
-  composeConfigHash: z.string().optional(),
-  autoUpdatePolicy: z.string().optional(),
-  autoUpdateRestart: z.string().optional(),
-  userNamespace: z.string().optional(),
+  composeProject: nameString.optional(),
+  composeService: nameString.optional(),
+  composeWorkdir: textString.optional(),
+  composeConfigHash: nameString.optional(),
+  autoUpdatePolicy: nameString.optional(),
+  autoUpdateRestart: nameString.optional(),
+  userNamespace: nameString.optional(),
 });
 export type DockerContainerPodman = z.infer<typeof DockerContainerPodman>;
 
 /** Registry manifest digest against the local RepoDigest, checked about once a day. */
 export const DockerContainerUpdateStatus = z.object({
   updateAvailable: z.boolean(),
-  currentDigest: z.string().optional(),
-  latestDigest: z.string().optional(),
+  currentDigest: nameString.optional(),
+  latestDigest: nameString.optional(),
   lastChecked: Rfc3339,
   /** For example `rate limited` or `auth required`. */
-  error: z.string().optional(),
+  error: textString.optional(),
 });
 export type DockerContainerUpdateStatus = z.infer<typeof DockerContainerUpdateStatus>;
 
-/** The spec names healthcheck targets without a shape, so an entry is a string or an opaque object. */
-export const DockerHealthcheckTarget = z.union([z.string(), z.record(z.string(), z.unknown())]);
+/**
+ * The spec names healthcheck targets without a shape, so an entry is a string or an opaque object; the
+ * object is bounded JSON (depth 8) so a target cannot nest deep enough to break serialising the state.
+ */
+export const DockerHealthcheckTarget = z.union([textString, BoundedJsonObject]);
 export type DockerHealthcheckTarget = z.infer<typeof DockerHealthcheckTarget>;
 
 export const DockerContainer = z.object({
   id: requiredId(),
-  name: z.string(),
-  image: z.string(),
-  imageDigest: z.string().optional(),
+  name: nameString,
+  image: textString,
+  imageDigest: nameString.optional(),
   createdAt: Rfc3339,
   /** The engine's own words (`running`, `exited`, `restarting`, Podman's `stopped`, ...). */
-  state: z.string(),
+  state: nameString,
   /** Human text such as `Up 3 hours (healthy)`. */
-  status: z.string(),
+  status: textString,
   /** `starting`, `healthy`, `unhealthy` or `none`; absent when the image has no healthcheck. */
-  health: z.string().optional(),
+  health: nameString.optional(),
   healthcheckTargets: z.array(DockerHealthcheckTarget).max(64).optional(),
   // Docker counts one core as 100 %, so a busy container on several cores passes 100.
   cpuPercent: z.number().nonnegative(),
@@ -165,10 +184,10 @@ export const DockerContainer = z.object({
   oomKilled: z.boolean().optional(),
   startedAt: Rfc3339.optional(),
   finishedAt: Rfc3339.optional(),
-  ports: z.array(DockerContainerPort).max(65_536).optional(),
+  ports: z.array(DockerContainerPort).max(4096).optional(),
   labels,
   /** `NAME=value` with the value masked as `***` when the name looks secret. */
-  env: z.array(z.string()).max(4096).optional(),
+  env: z.array(textString).max(512).optional(),
   networks: z.array(DockerContainerNetwork).max(1024).optional(),
   networkRxBytes: u64.optional(),
   networkTxBytes: u64.optional(),
@@ -184,9 +203,10 @@ export type DockerContainer = z.infer<typeof DockerContainer>;
 // ---- images, volumes, networks, disk usage ----
 
 export const DockerImage = z.object({
-  id: z.string(),
-  repoTags: z.array(z.string()).max(1024).optional(),
-  repoDigests: z.array(z.string()).max(1024).optional(),
+  id: nameString,
+  // A reference (registry/path:tag@digest) can pass 256 characters.
+  repoTags: z.array(textString).max(1024).optional(),
+  repoDigests: z.array(textString).max(1024).optional(),
   sizeBytes: u64.optional(),
   sharedSizeBytes: u64OrUnknown.optional(),
   /** Containers using the image; -1 when the engine did not count them. */
@@ -197,12 +217,12 @@ export const DockerImage = z.object({
 export type DockerImage = z.infer<typeof DockerImage>;
 
 export const DockerVolume = z.object({
-  name: z.string(),
-  driver: z.string().optional(),
-  mountpoint: z.string().optional(),
-  scope: z.string().optional(),
+  name: nameString,
+  driver: nameString.optional(),
+  mountpoint: textString.optional(),
+  scope: nameString.optional(),
   /** Passed through as the engine wrote it, not re-parsed by the agent, so it is not checked as RFC 3339. */
-  createdAt: z.string().optional(),
+  createdAt: nameString.optional(),
   /** -1 for drivers other than `local`. */
   sizeBytes: u64OrUnknown.optional(),
   refCount: z.union([z.literal(-1), count]).optional(),
@@ -212,16 +232,16 @@ export const DockerVolume = z.object({
 export type DockerVolume = z.infer<typeof DockerVolume>;
 
 export const DockerNetworkSubnet = z.object({
-  subnet: z.string().optional(),
-  gateway: z.string().optional(),
+  subnet: nameString.optional(),
+  gateway: nameString.optional(),
 });
 export type DockerNetworkSubnet = z.infer<typeof DockerNetworkSubnet>;
 
 export const DockerNetwork = z.object({
-  id: z.string(),
-  name: z.string(),
-  driver: z.string().optional(),
-  scope: z.string().optional(),
+  id: nameString,
+  name: nameString,
+  driver: nameString.optional(),
+  scope: nameString.optional(),
   createdAt: Rfc3339.optional(),
   enableIpv4: z.boolean().optional(),
   enableIpv6: z.boolean().optional(),
@@ -255,27 +275,27 @@ export type DockerStorageUsage = z.infer<typeof DockerStorageUsage>;
 // ---- Swarm (reported by a manager node) ----
 
 export const DockerServicePort = z.object({
-  name: z.string().optional(),
-  protocol: z.string().optional(),
+  name: nameString.optional(),
+  protocol: nameString.optional(),
   targetPort: port.optional(),
   publishedPort: port.optional(),
-  publishMode: z.string().optional(),
+  publishMode: nameString.optional(),
 });
 export type DockerServicePort = z.infer<typeof DockerServicePort>;
 
 export const DockerServiceUpdate = z.object({
-  state: z.string().optional(),
-  message: z.string().optional(),
+  state: nameString.optional(),
+  message: textString.optional(),
   completedAt: Rfc3339.optional(),
 });
 export type DockerServiceUpdate = z.infer<typeof DockerServiceUpdate>;
 
 export const DockerService = z.object({
-  id: z.string(),
-  name: z.string(),
-  stack: z.string().optional(),
-  image: z.string().optional(),
-  mode: z.string().optional(),
+  id: nameString,
+  name: nameString,
+  stack: nameString.optional(),
+  image: textString.optional(),
+  mode: nameString.optional(),
   desiredTasks: count.optional(),
   runningTasks: count.optional(),
   completedTasks: count.optional(),
@@ -288,18 +308,18 @@ export const DockerService = z.object({
 export type DockerService = z.infer<typeof DockerService>;
 
 export const DockerTask = z.object({
-  id: z.string(),
-  serviceId: z.string().optional(),
-  serviceName: z.string().optional(),
+  id: nameString,
+  serviceId: nameString.optional(),
+  serviceName: nameString.optional(),
   slot: count.optional(),
-  nodeId: z.string().optional(),
-  nodeName: z.string().optional(),
-  desiredState: z.string().optional(),
-  currentState: z.string().optional(),
-  error: z.string().optional(),
-  message: z.string().optional(),
-  containerId: z.string().optional(),
-  containerName: z.string().optional(),
+  nodeId: nameString.optional(),
+  nodeName: nameString.optional(),
+  desiredState: nameString.optional(),
+  currentState: nameString.optional(),
+  error: textString.optional(),
+  message: textString.optional(),
+  containerId: nameString.optional(),
+  containerName: nameString.optional(),
   createdAt: Rfc3339.optional(),
   updatedAt: Rfc3339.optional(),
   startedAt: Rfc3339.optional(),
@@ -308,19 +328,19 @@ export const DockerTask = z.object({
 export type DockerTask = z.infer<typeof DockerTask>;
 
 export const DockerSwarmNode = z.object({
-  id: z.string(),
-  hostname: z.string().optional(),
-  role: z.string().optional(),
-  availability: z.string().optional(),
-  state: z.string().optional(),
-  message: z.string().optional(),
-  address: z.string().optional(),
-  managerReachability: z.string().optional(),
-  managerAddress: z.string().optional(),
+  id: nameString,
+  hostname: hostnameString.optional(),
+  role: nameString.optional(),
+  availability: nameString.optional(),
+  state: nameString.optional(),
+  message: textString.optional(),
+  address: nameString.optional(),
+  managerReachability: nameString.optional(),
+  managerAddress: nameString.optional(),
   leader: z.boolean().optional(),
-  engineVersion: z.string().optional(),
-  os: z.string().optional(),
-  architecture: z.string().optional(),
+  engineVersion: nameString.optional(),
+  os: nameString.optional(),
+  architecture: nameString.optional(),
   nanoCpus: u64.optional(),
   memoryBytes: u64.optional(),
   labels,
@@ -332,15 +352,15 @@ export type DockerSwarmNode = z.infer<typeof DockerSwarmNode>;
 
 // Secrets and configs are metadata only: the agent never reads their payloads.
 const swarmObject = {
-  id: z.string(),
-  name: z.string(),
+  id: nameString,
+  name: nameString,
   labels,
-  templatingDriver: z.string().optional(),
+  templatingDriver: nameString.optional(),
   createdAt: Rfc3339.optional(),
   updatedAt: Rfc3339.optional(),
 };
 
-export const DockerSecret = z.object({ ...swarmObject, driverName: z.string().optional() });
+export const DockerSecret = z.object({ ...swarmObject, driverName: nameString.optional() });
 export type DockerSecret = z.infer<typeof DockerSecret>;
 
 export const DockerConfig = z.object(swarmObject);
@@ -385,5 +405,7 @@ export const DockerReportResponse = z.object({
   lastSeen: Rfc3339,
   /** At most one queued command per report. */
   commands: z.array(DockerCommand).max(1).optional(),
+  /** What the server dropped or changed in this report; absent when it took the report as sent. */
+  warnings: ReportWarnings.optional(),
 });
 export type DockerReportResponse = z.infer<typeof DockerReportResponse>;

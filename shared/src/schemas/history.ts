@@ -39,15 +39,22 @@ export function parseHistoryRange(raw: string): number | undefined {
   return seconds;
 }
 
+const metricHint =
+  'metric must be a metric name such as cpu, memory, disk, netin (up to 64 of A-Z a-z 0-9 _ . : -), or left out for every metric';
 const rangeHint = `range must be 30m, 1h, 6h, 12h, 24h, 1d, 7d, 30d or 90d, or <N>m, <N>h, <N>d between 1m and 365d`;
 
 export const HistoryQuery = z.object({
   resourceType: z.enum(acceptedTypes, { error: `resourceType must be one of ${acceptedTypes.join(', ')}` }),
   resourceId: z.string({ error: 'resourceId is required' }).trim().min(1, 'resourceId is required'),
-  metric: z
-    .string({ error: 'metric is required: a metric name such as cpu, memory, disk, netin' })
-    .trim()
-    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'metric is required: a metric name such as cpu, memory, disk, netin'),
+  /** Undefined (left out or empty): every metric of the resource. */
+  metric: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string({ error: metricHint })
+      .trim()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, metricHint)
+      .optional(),
+  ),
   range: z
     .string()
     .default('24h')
@@ -80,17 +87,37 @@ export const HistoryPoint = z.object({
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 
+const HistoryTier = z.enum(['raw', 'minute', 'hourly', 'daily']);
+
+/** The answer with `metric`: one series. */
 export const HistoryResponse = z.object({
   resourceType: z.string(),
   resourceId: z.string(),
   metric: z.string(),
   range: z.string(),
+  /** The window read, epoch ms: points fall within [start, end]. */
+  start: z.number(),
+  end: z.number(),
   /** Which tier answered, after fallbacks. */
-  tier: z.enum(['raw', 'minute', 'hourly', 'daily']),
+  tier: HistoryTier,
   source: z.enum(['store', 'memory']),
   points: z.array(HistoryPoint),
 });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
+
+/** The answer without `metric`: every metric of the resource with points in the window, by name. */
+export const HistoryAllMetricsResponse = z.object({
+  resourceType: z.string(),
+  resourceId: z.string(),
+  range: z.string(),
+  start: z.number(),
+  end: z.number(),
+  source: z.enum(['store', 'memory']),
+  /** metric → which tier answered it (each metric falls back on its own). */
+  tiers: z.record(z.string(), HistoryTier),
+  metrics: z.record(z.string(), z.array(HistoryPoint)),
+});
+export type HistoryAllMetricsResponse = z.infer<typeof HistoryAllMetricsResponse>;
 
 export const ChartsQuery = z.object({
   range: z.enum(CHART_RANGES, { error: `range must be one of ${CHART_RANGES.join(', ')}` }).default('1h'),

@@ -488,6 +488,53 @@ describe('HostReport', () => {
     });
   });
 
+  describe('string caps', () => {
+    it('refuses a hostname over 253 characters at host.hostname', () => {
+      const host = (hostname: string) => ({ ...minimalReport(), host: { hostname } });
+      expect(issuePaths(host('h'.repeat(253)))).toEqual([]);
+      expect(issuePaths(host('h'.repeat(10_000)))).toEqual([['host', 'hostname']]);
+    });
+
+    it('gives paths 4 KiB and device names 256 characters', () => {
+      const disk = (extra: object) => ({ ...minimalReport(), disks: [{ mountpoint: '/', ...extra }] });
+      expect(issuePaths(disk({ mountpoint: `/${'m'.repeat(4095)}`, device: 'd'.repeat(256) }))).toEqual([]);
+      expect(issuePaths(disk({ mountpoint: `/${'m'.repeat(4096)}` }))).toEqual([['disks', 0, 'mountpoint']]);
+      expect(issuePaths(disk({ device: 'd'.repeat(257) }))).toEqual([['disks', 0, 'device']]);
+    });
+
+    it('caps free text such as an agent error at 4 KiB', () => {
+      const agent = (lastError: string) => ({
+        ...minimalReport(),
+        agent: { id: 'a', update: { state: 'error', autoUpdate: false, lastError } },
+      });
+      expect(issuePaths(agent('e'.repeat(4096)))).toEqual([]);
+      expect(issuePaths(agent('e'.repeat(4097)))).toEqual([['agent', 'update', 'lastError']]);
+    });
+
+    it('caps sensor reading maps at 1024 keys', () => {
+      const readings = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i}`, 40]));
+      const sensors = (n: number) => ({ ...minimalReport(), sensors: { temperatureCelsius: readings(n) } });
+      expect(issuePaths(sensors(1024))).toEqual([]);
+      expect(issuePaths(sensors(1025))).toEqual([['sensors', 'temperatureCelsius']]);
+    });
+  });
+
+  it('bounds the free-form certificate of an availability result', () => {
+    const probe = (certificate: unknown) => ({
+      ...minimalReport(),
+      availabilityResults: [
+        { targetId: 't', outcome: 'reachable', latencyMillis: 1, checkedAt: at, certificate },
+      ],
+    });
+    expect(issuePaths(probe({ subject: 'CN=example', san: ['a', 'b'] }))).toEqual([]);
+    expect(issuePaths(probe({ subject: 'x'.repeat(4097) }))).toEqual([
+      ['availabilityResults', 0, 'certificate', 'subject'],
+    ]);
+    let deep: unknown = 1;
+    for (let i = 0; i < 9; i++) deep = [deep];
+    expect(issuePaths(probe({ chain: deep }))).toHaveLength(1);
+  });
+
   it('parses the report recorded from a real Linux host', () => {
     const raw: unknown = JSON.parse(
       readFileSync(new URL('../../../test/fixtures/host-report-linux.json', import.meta.url), 'utf8'),
@@ -568,6 +615,16 @@ describe('HostReportResponse', () => {
       agentId: 'a',
       lastSeen: at,
     });
+  });
+
+  it('carries the warnings about dropped items when there are any', () => {
+    const body = {
+      success: true,
+      agentId: 'a',
+      lastSeen: at,
+      warnings: [{ path: 'disks[1]', message: 'Dropped disk "/": usage: too big' }],
+    };
+    expect(HostReportResponse.parse(body)).toEqual(body);
   });
 
   it('rejects a lastSeen that is not RFC 3339', () => {

@@ -1,33 +1,27 @@
 // Wire schema of the host agent report (POST /api/agents/host/report) and of the server's answer to it.
 import { z } from 'zod';
+import { BoundedJsonObject } from './bounded-json.ts';
+import { ReportWarnings } from './report-warnings.ts';
+import {
+  boundedRecord,
+  count,
+  goList,
+  hostnameString,
+  int,
+  nameString,
+  percent,
+  STRING_LIMITS,
+  textString,
+  u64,
+} from './wire-numbers.ts';
 
 // Unknown keys are stripped (zod's default for z.object), so an agent newer than this server still gets
 // its known fields through. Array caps below bound the work one report can cause in ingest and in the
 // live state (every entry becomes a resource, a series or a row), on top of the body size limits.
-
-/** A Go `int`: small and signed, so the safe-integer range is enough. */
-const int = z.number().int();
-/** A Go `int` that counts something and so is never negative. */
-const count = int.nonnegative();
-/**
- * A Go `int64`/`uint64` byte count, counter or duration. These can pass 2^53 (for example a VM's CPU
- * nanoseconds after a few months), where z.number().int() would reject the whole report; JSON.parse
- * already rounded such values, so only "finite, integral, not negative" is checked.
- */
-const u64 = z
-  .number()
-  .nonnegative()
-  .refine(Number.isInteger, { message: 'Invalid input: expected an integer' });
-const percent = z.number().min(0).max(100);
-
-/** A Go slice serialised without omitempty is `null` when empty; read it as an empty list. */
-function goList<T extends z.ZodType>(item: T, max: number) {
-  return z
-    .array(item)
-    .max(max)
-    .nullable()
-    .transform((list) => list ?? []);
-}
+// Every string is capped too (STRING_LIMITS): hostnames 253, names, ids, versions, states, devices, MACs
+// and addresses 256, free text and paths (messages, errors, mountpoints, filesystems) 4 KiB. Reading
+// maps hold at most 1024 keys, Ceph checks 256, and the free-form TLS certificate observation is a
+// bounded JSON object (depth 8, see bounded-json.ts).
 
 /**
  * An RFC 3339 timestamp as Go's encoding/json writes it: `Z` or a `±hh:mm` offset, any fraction up to
@@ -63,47 +57,48 @@ export type AgentUpdateState = z.infer<typeof AgentUpdateState>;
 export const AgentUpdateStatus = z.object({
   state: AgentUpdateState,
   autoUpdate: z.boolean(),
-  updatedFrom: z.string().optional(),
-  availableVersion: z.string().optional(),
+  updatedFrom: nameString.optional(),
+  availableVersion: nameString.optional(),
   lastCheckedAt: Rfc3339.optional(),
   lastAttemptAt: Rfc3339.optional(),
   lastSuccessAt: Rfc3339.optional(),
-  lastError: z.string().optional(),
+  lastError: textString.optional(),
 });
 export type AgentUpdateStatus = z.infer<typeof AgentUpdateStatus>;
 
 /** Fingerprint of the remote config the agent applied, echoed from `desiredConfig`. */
-export const AppliedConfig = z.object({ version: z.string(), hash: z.string() });
+export const AppliedConfig = z.object({ version: nameString, hash: nameString });
 export type AppliedConfig = z.infer<typeof AppliedConfig>;
 
 /** `state` is free text from the agent (`running`, `retrying`, ...). */
 export const AgentModuleStatus = z.object({
-  name: z.string(),
+  name: nameString,
   enabled: z.boolean(),
-  state: z.string(),
-  lastError: z.string().optional(),
+  state: nameString,
+  lastError: textString.optional(),
   updatedAt: Rfc3339,
 });
 export type AgentModuleStatus = z.infer<typeof AgentModuleStatus>;
 
 export const AgentPrivilege = z.object({
   runningAsRoot: z.boolean(),
-  serviceUser: z.string().optional(),
+  serviceUser: nameString.optional(),
   smartctlHelper: z.boolean().optional(),
   pctHelper: z.boolean().optional(),
 });
 export type AgentPrivilege = z.infer<typeof AgentPrivilege>;
 
 export const AgentInfo = z.object({
-  id: z.string(),
-  version: z.string().optional(),
+  id: nameString,
+  version: nameString.optional(),
   type: AgentType.optional(),
   intervalSeconds: count.optional(),
-  hostname: z.string().optional(),
-  updatedFrom: z.string().optional(),
+  hostname: hostnameString.optional(),
+  updatedFrom: nameString.optional(),
   commandsEnabled: z.boolean().optional(),
   operationReceiptVersion: count.optional(),
-  diskExclude: z.array(z.string()).max(256).optional(),
+  /** Mountpoint patterns, so path-sized. */
+  diskExclude: z.array(textString).max(256).optional(),
   appliedConfig: AppliedConfig.optional(),
   update: AgentUpdateStatus.optional(),
   modules: z.array(AgentModuleStatus).max(32).optional(),
@@ -114,56 +109,57 @@ export type AgentInfo = z.infer<typeof AgentInfo>;
 // ---- host ----
 
 export const PackageUpdate = z.object({
-  name: z.string(),
-  installedVersion: z.string().optional(),
-  availableVersion: z.string().optional(),
+  name: nameString,
+  installedVersion: nameString.optional(),
+  availableVersion: nameString.optional(),
 });
 export type PackageUpdate = z.infer<typeof PackageUpdate>;
 
 export const PackageUpdates = z.object({
   supported: z.boolean(),
-  manager: z.string().optional(),
-  inventoryHash: z.string().optional(),
+  manager: nameString.optional(),
+  inventoryHash: nameString.optional(),
   pendingCount: count,
   packages: z.array(PackageUpdate).max(10_000).optional(),
   checkedAt: Rfc3339.optional(),
   rebootRequired: z.boolean().optional(),
-  error: z.string().optional(),
+  error: textString.optional(),
 });
 export type PackageUpdates = z.infer<typeof PackageUpdates>;
 
 export const StorageCleanup = z.object({
   supported: z.boolean(),
-  provider: z.string().optional(),
-  fingerprint: z.string().optional(),
+  provider: nameString.optional(),
+  fingerprint: nameString.optional(),
   reclaimableBytes: u64,
   checkedAt: Rfc3339.optional(),
-  error: z.string().optional(),
+  error: textString.optional(),
 });
 export type StorageCleanup = z.infer<typeof StorageCleanup>;
 
 const hostnameRequired = 'is required and must not be blank';
 
 export const HostInfo = z.object({
-  id: z.string().optional(),
+  id: nameString.optional(),
   // The server keys identity on it, so blank counts as missing.
   hostname: z
     .string({ error: (issue) => (issue.input === undefined ? hostnameRequired : undefined) })
     .trim()
-    .min(1, hostnameRequired),
-  displayName: z.string().optional(),
-  machineId: z.string().optional(),
-  platform: z.string().optional(),
-  osName: z.string().optional(),
-  osVersion: z.string().optional(),
-  kernelVersion: z.string().optional(),
-  architecture: z.string().optional(),
-  cpuModel: z.string().optional(),
+    .min(1, hostnameRequired)
+    .max(STRING_LIMITS.hostname),
+  displayName: nameString.optional(),
+  machineId: nameString.optional(),
+  platform: nameString.optional(),
+  osName: nameString.optional(),
+  osVersion: nameString.optional(),
+  kernelVersion: nameString.optional(),
+  architecture: nameString.optional(),
+  cpuModel: nameString.optional(),
   cpuCount: count.optional(),
   uptimeSeconds: u64.optional(),
   /** 1, 5 and 15 minutes; empty on Windows. */
   loadAverage: z.array(z.number().nonnegative()).max(3).optional(),
-  reportIp: z.string().optional(),
+  reportIp: nameString.optional(),
   packageUpdates: PackageUpdates.optional(),
   storageCleanup: StorageCleanup.optional(),
 });
@@ -189,9 +185,9 @@ export const HostMetrics = z.object({
 export type HostMetrics = z.infer<typeof HostMetrics>;
 
 export const ZfsDataset = z.object({
-  name: z.string(),
-  type: z.string().optional(),
-  mountpoint: z.string().optional(),
+  name: nameString,
+  type: nameString.optional(),
+  mountpoint: textString.optional(),
   usedBytes: u64.optional(),
   availableBytes: u64.optional(),
   referencedBytes: u64.optional(),
@@ -199,10 +195,10 @@ export const ZfsDataset = z.object({
 export type ZfsDataset = z.infer<typeof ZfsDataset>;
 
 export const Disk = z.object({
-  device: z.string().optional(),
-  mountpoint: z.string().optional(),
-  filesystem: z.string().optional(),
-  type: z.string().optional(),
+  device: nameString.optional(),
+  mountpoint: textString.optional(),
+  filesystem: textString.optional(),
+  type: nameString.optional(),
   totalBytes: u64.optional(),
   usedBytes: u64.optional(),
   freeBytes: u64.optional(),
@@ -214,7 +210,7 @@ export type Disk = z.infer<typeof Disk>;
 
 /** Cumulative since boot for one whole device; the server derives rates. */
 export const DiskIO = z.object({
-  device: z.string().min(1),
+  device: nameString.min(1),
   readBytes: u64.optional(),
   writeBytes: u64.optional(),
   readOps: u64.optional(),
@@ -226,10 +222,10 @@ export const DiskIO = z.object({
 export type DiskIO = z.infer<typeof DiskIO>;
 
 export const NetworkInterface = z.object({
-  name: z.string().min(1),
-  mac: z.string().optional(),
+  name: nameString.min(1),
+  mac: nameString.optional(),
   /** CIDR strings such as `192.0.2.10/24`. */
-  addresses: z.array(z.string()).max(256).optional(),
+  addresses: z.array(nameString).max(256).optional(),
   rxBytes: u64.optional(),
   txBytes: u64.optional(),
   // Signed: Linux reports -1 for "unknown" and an agent may pass it through.
@@ -239,29 +235,29 @@ export type NetworkInterface = z.infer<typeof NetworkInterface>;
 
 // ---- sensors ----
 
-const readings = z.record(z.string(), z.number());
+const readings = boundedRecord(z.number(), 1024);
 
 export const CustomSensorMetric = z.object({
-  id: z.string(),
-  name: z.string(),
-  group: z.string().optional(),
-  subgroup: z.string().optional(),
+  id: nameString,
+  name: nameString,
+  group: nameString.optional(),
+  subgroup: nameString.optional(),
   kind: z.enum(['number', 'boolean', 'timestamp']).optional(),
-  unit: z.string().optional(),
+  unit: nameString.optional(),
   value: z.number().optional(),
   /** Evaluated by the agent against the sensor's own thresholds. */
   status: z.enum(['ok', 'warning', 'critical', 'error']),
   observedAt: Rfc3339,
   eventAt: Rfc3339.optional(),
-  error: z.string().optional(),
+  error: textString.optional(),
   alertOnError: z.boolean().optional(),
   stale: z.boolean().optional(),
 });
 export type CustomSensorMetric = z.infer<typeof CustomSensorMetric>;
 
 export const GpuSensor = z.object({
-  id: z.string().optional(),
-  name: z.string().optional(),
+  id: nameString.optional(),
+  name: nameString.optional(),
   temperatureCelsius: z.number().optional(),
   utilizationPercent: percent.optional(),
   memoryUsedBytes: u64.optional(),
@@ -271,20 +267,20 @@ export type GpuSensor = z.infer<typeof GpuSensor>;
 
 /** macOS thermal pressure from `pmset -g therm`; it carries no Celsius readings. */
 export const ThermalState = z.object({
-  source: z.string().optional(),
+  source: nameString.optional(),
   pressure: z.enum(['nominal', 'constrained', 'unknown']).optional(),
   thermalWarningLevel: int.optional(),
   performanceWarningLevel: int.optional(),
   cpuPowerStatus: int.optional(),
-  limitsPercent: z.record(z.string(), z.number()).optional(),
+  limitsPercent: boundedRecord(z.number(), 64).optional(),
 });
 export type ThermalState = z.infer<typeof ThermalState>;
 
 /** Why one SMART field is or is not filled in (for example a sleeping disk has no temperature). */
 export const SmartFieldCollection = z.object({
-  state: z.string(),
-  source: z.string().optional(),
-  reason: z.string().optional(),
+  state: nameString,
+  source: nameString.optional(),
+  reason: textString.optional(),
 });
 export type SmartFieldCollection = z.infer<typeof SmartFieldCollection>;
 
@@ -304,21 +300,21 @@ export const SmartAttributes = z.object({
 export type SmartAttributes = z.infer<typeof SmartAttributes>;
 
 export const DiskSmart = z.object({
-  device: z.string().min(1),
-  model: z.string().optional(),
-  serial: z.string().optional(),
-  wwn: z.string().optional(),
+  device: nameString.min(1),
+  model: nameString.optional(),
+  serial: nameString.optional(),
+  wwn: nameString.optional(),
   /** Transport as detected (`sata`, `sas`, `nvme`); kept open because it comes from smartctl/lsblk. */
-  type: z.string().optional(),
-  controller: z.string().optional(),
-  target: z.string().optional(),
+  type: nameString.optional(),
+  controller: nameString.optional(),
+  target: nameString.optional(),
   sizeBytes: u64.optional(),
   /** Celsius; 0 when unknown, e.g. a disk left in standby. */
   temperature: int,
   /** `PASSED`, `FAILED` or `UNKNOWN`. */
-  health: z.string().optional(),
+  health: nameString.optional(),
   standby: z.boolean().optional(),
-  pool: z.string().optional(),
+  pool: nameString.optional(),
   io: DiskIO.optional(),
   collection: z
     .object({
@@ -348,43 +344,43 @@ export type Sensors = z.infer<typeof Sensors>;
 // ---- RAID and Unraid ----
 
 export const RaidDevice = z.object({
-  device: z.string(),
-  state: z.string(),
+  device: nameString,
+  state: nameString,
   /** -1 when the member has no slot (a spare, for example). */
   slot: int,
 });
 export type RaidDevice = z.infer<typeof RaidDevice>;
 
 export const RaidArray = z.object({
-  device: z.string().min(1),
-  name: z.string().optional(),
-  level: z.string(),
-  state: z.string(),
+  device: nameString.min(1),
+  name: nameString.optional(),
+  level: nameString,
+  state: nameString,
   totalDevices: count,
   activeDevices: count,
   workingDevices: count,
   failedDevices: count,
   spareDevices: count,
-  uuid: z.string().optional(),
+  uuid: nameString.optional(),
   devices: goList(RaidDevice, 256),
   rebuildPercent: percent,
   /** As mdstat prints it, e.g. `50000K/sec`. */
-  rebuildSpeed: z.string().optional(),
+  rebuildSpeed: nameString.optional(),
   /** `recovery`, `resync`, `check` or `reshape` as parsed from /proc/mdstat; absent when idle. */
-  operation: z.string().optional(),
+  operation: nameString.optional(),
 });
 export type RaidArray = z.infer<typeof RaidArray>;
 
 export const UnraidDisk = z.object({
-  name: z.string(),
-  device: z.string().optional(),
-  role: z.string().optional(),
-  status: z.string().optional(),
-  rawStatus: z.string().optional(),
-  model: z.string().optional(),
-  serial: z.string().optional(),
-  filesystem: z.string().optional(),
-  transport: z.string().optional(),
+  name: nameString,
+  device: nameString.optional(),
+  role: nameString.optional(),
+  status: nameString.optional(),
+  rawStatus: nameString.optional(),
+  model: nameString.optional(),
+  serial: nameString.optional(),
+  filesystem: nameString.optional(),
+  transport: nameString.optional(),
   sizeBytes: u64.optional(),
   usedBytes: u64.optional(),
   freeBytes: u64.optional(),
@@ -399,8 +395,8 @@ export type UnraidDisk = z.infer<typeof UnraidDisk>;
 
 export const UnraidStorage = z.object({
   arrayStarted: z.boolean(),
-  arrayState: z.string().optional(),
-  syncAction: z.string().optional(),
+  arrayState: nameString.optional(),
+  syncAction: nameString.optional(),
   syncProgress: z.number().optional(),
   syncErrors: u64.optional(),
   numProtected: count.optional(),
@@ -414,18 +410,18 @@ export type UnraidStorage = z.infer<typeof UnraidStorage>;
 // ---- Ceph ----
 
 export const CephCheck = z.object({
-  severity: z.string(),
-  message: z.string().optional(),
-  detail: z.array(z.string()).max(256).optional(),
+  severity: nameString,
+  message: textString.optional(),
+  detail: z.array(textString).max(256).optional(),
 });
 export type CephCheck = z.infer<typeof CephCheck>;
 
 /** `status` is Ceph's own `HEALTH_OK`, `HEALTH_WARN` or `HEALTH_ERR`. */
 export const CephHealth = z.object({
-  status: z.string(),
-  checks: z.record(z.string(), CephCheck).optional(),
+  status: nameString,
+  checks: boundedRecord(CephCheck, 256).optional(),
   summary: z
-    .array(z.object({ severity: z.string(), message: z.string() }))
+    .array(z.object({ severity: nameString, message: textString }))
     .max(256)
     .optional(),
 });
@@ -436,7 +432,7 @@ export const CephMonMap = z.object({
   numMons: count,
   monitors: z
     .array(
-      z.object({ name: z.string(), rank: int, addr: z.string().optional(), status: z.string().optional() }),
+      z.object({ name: nameString, rank: int, addr: nameString.optional(), status: nameString.optional() }),
     )
     .max(64)
     .optional(),
@@ -446,7 +442,7 @@ export type CephMonMap = z.infer<typeof CephMonMap>;
 export const CephMgrMap = z.object({
   available: z.boolean(),
   numMgrs: count,
-  activeMgr: z.string().optional(),
+  activeMgr: nameString.optional(),
   standbys: count,
 });
 export type CephMgrMap = z.infer<typeof CephMgrMap>;
@@ -479,7 +475,7 @@ export type CephPgMap = z.infer<typeof CephPgMap>;
 
 export const CephPool = z.object({
   id: int,
-  name: z.string(),
+  name: nameString,
   bytesUsed: u64,
   bytesAvailable: u64,
   objects: u64,
@@ -489,15 +485,15 @@ export const CephPool = z.object({
 export type CephPool = z.infer<typeof CephPool>;
 
 export const CephService = z.object({
-  type: z.string(),
+  type: nameString,
   running: count,
   total: count,
-  daemons: z.array(z.string()).max(1024).optional(),
+  daemons: z.array(nameString).max(1024).optional(),
 });
 export type CephService = z.infer<typeof CephService>;
 
 export const CephCluster = z.object({
-  fsid: z.string(),
+  fsid: nameString,
   health: CephHealth,
   monMap: CephMonMap.optional(),
   mgrMap: CephMgrMap.optional(),
@@ -513,9 +509,9 @@ export type CephCluster = z.infer<typeof CephCluster>;
 
 /** Counters are cumulative; the server derives rates. */
 export const LibvirtDomain = z.object({
-  id: z.string(),
-  name: z.string(),
-  state: z.string(),
+  id: nameString,
+  name: nameString,
+  state: nameString,
   vcpus: count.optional(),
   cpuTimeNanoseconds: u64.optional(),
   memoryCurrentBytes: u64.optional(),
@@ -535,21 +531,21 @@ export const LibvirtInventory = z.object({
 export type LibvirtInventory = z.infer<typeof LibvirtInventory>;
 
 export const XcpngVm = z.object({
-  uuid: z.string(),
-  name: z.string(),
-  powerState: z.string(),
+  uuid: nameString,
+  name: nameString,
+  powerState: nameString,
   vcpus: count.optional(),
   memoryActualBytes: u64.optional(),
   memoryStaticMaxBytes: u64.optional(),
-  residentHostUuid: z.string().optional(),
+  residentHostUuid: nameString.optional(),
 });
 export type XcpngVm = z.infer<typeof XcpngVm>;
 
 export const XcpngInventory = z.object({
-  poolUuid: z.string(),
-  poolName: z.string().optional(),
-  masterUuid: z.string().optional(),
-  localHostUuid: z.string().optional(),
+  poolUuid: nameString,
+  poolName: nameString.optional(),
+  masterUuid: nameString.optional(),
+  localHostUuid: nameString.optional(),
   vms: goList(XcpngVm, 4096),
   collectedAt: Rfc3339,
 });
@@ -558,7 +554,7 @@ export type XcpngInventory = z.infer<typeof XcpngInventory>;
 /** `pct df` of one running container on this node. */
 export const ProxmoxLxcContainer = z.object({
   vmid: count,
-  name: z.string(),
+  name: nameString,
   disks: goList(Disk, 64),
 });
 export type ProxmoxLxcContainer = z.infer<typeof ProxmoxLxcContainer>;
@@ -573,23 +569,26 @@ export type ProxmoxLxcInventory = z.infer<typeof ProxmoxLxcInventory>;
 
 /** `sensors -j` read over SSH from a sibling Proxmox node. */
 export const ClusterNodeSensors = z.object({
-  nodeName: z.string(),
+  nodeName: nameString,
   sensors: Sensors,
   collectedAt: Rfc3339.optional(),
 });
 export type ClusterNodeSensors = z.infer<typeof ClusterNodeSensors>;
 
-/** The spec leaves the TLS certificate observation's shape open, so it is carried as an opaque object. */
-export const AvailabilityCertificate = z.record(z.string(), z.unknown());
+/**
+ * The spec leaves the TLS certificate observation's shape open, so it is carried as an opaque object,
+ * bounded like every free-form value (see BOUNDED_JSON_LIMITS).
+ */
+export const AvailabilityCertificate = BoundedJsonObject;
 export type AvailabilityCertificate = z.infer<typeof AvailabilityCertificate>;
 
 export const AvailabilityProbeResult = z.object({
-  targetId: z.string(),
+  targetId: nameString,
   /** `reachable`, `unreachable` or `indeterminate`; the server reads anything else as indeterminate. */
-  outcome: z.string(),
+  outcome: nameString,
   latencyMillis: u64,
   checkedAt: Rfc3339,
-  error: z.string().optional(),
+  error: textString.optional(),
   certificate: AvailabilityCertificate.optional(),
 });
 export type AvailabilityProbeResult = z.infer<typeof AvailabilityProbeResult>;
@@ -616,7 +615,7 @@ export const HostReport = z.object({
   /** The Go zero time means "use the time of receipt". */
   timestamp: Rfc3339,
   /** Opaque unless it matches SequenceIdV1. */
-  sequenceId: z.string().max(256).optional(),
+  sequenceId: nameString.optional(),
 });
 export type HostReport = z.infer<typeof HostReport>;
 
@@ -631,5 +630,7 @@ export const HostReportResponse = z.object({
   serverVersion: z.string().optional(),
   /** Present only when the server holds an override. */
   config: z.object({ commandsEnabled: z.boolean().optional() }).optional(),
+  /** What the server dropped or changed in this report; absent when it took the report as sent. */
+  warnings: ReportWarnings.optional(),
 });
 export type HostReportResponse = z.infer<typeof HostReportResponse>;

@@ -63,6 +63,8 @@ export const HostState = z.object({
   intervalSeconds: z.number(),
   lastSeen: z.string(),
   reportedAt: z.string(),
+  /** Reports whose timestamp was over 5 minutes ahead of the server clock, so the server's time was used. */
+  clampedTimestamps: z.number().int().nonnegative().optional(),
   agentVersion: z.string().optional(),
   commandsEnabled: z.boolean(),
   reportIp: z.string().optional(),

@@ -471,6 +471,144 @@ describe('KubernetesReport', () => {
   });
 });
 
+describe('KubernetesReport: what real clusters and other agents send', () => {
+  it('accepts a Pending pod with no node and a terminating pod, keeping the deletion fields', () => {
+    const parsed = KubernetesReport.parse({
+      ...minimalReport(),
+      pods: [
+        pod({ name: 'queued', phase: 'Pending', reason: 'Unschedulable', restarts: 0 }),
+        pod({
+          name: 'leaving',
+          nodeName: 'node-1',
+          phase: 'Running',
+          reason: 'Terminating',
+          terminating: true,
+          deletionTimestamp: at,
+        }),
+      ],
+    });
+    expect(parsed.pods?.[0]?.nodeName).toBeUndefined();
+    expect(parsed.pods?.[1]).toMatchObject({ terminating: true, deletionTimestamp: at, phase: 'Running' });
+  });
+
+  it('reads null as absent on optional fields and lists, as a Go agent writes nil pointers and slices', () => {
+    const input = {
+      ...minimalReport(),
+      cluster: { id: clusterId, name: null, server: null, provider: null },
+      nodes: [
+        {
+          uid: 'n1',
+          name: 'node-1',
+          ready: false,
+          capacity: null,
+          usage: { cpuMilliCores: null },
+          roles: null,
+        },
+      ],
+      pods: [
+        pod({
+          nodeName: null,
+          startTime: null,
+          labels: null,
+          ownerKind: null,
+          ownerName: null,
+          usage: null,
+          containers: [{ name: 'app', ready: false, state: null, restartCount: null, image: null }],
+        }),
+      ],
+      deployments: null,
+      events: null,
+      recovery: null,
+    };
+    const result = KubernetesReport.safeParse(input);
+    expect(result.error?.issues).toBeUndefined();
+    // JSON drops the keys that read as undefined, as the server's answers do.
+    expect(JSON.parse(JSON.stringify(result.data))).toEqual({
+      ...minimalReport(),
+      nodes: [{ uid: 'n1', name: 'node-1', ready: false, usage: {} }],
+      pods: [pod({ containers: [{ name: 'app', ready: false }] })],
+    });
+  });
+
+  it('still refuses null where a field is required, at its path', () => {
+    expect(issuePaths({ ...minimalReport(), pods: [pod({ name: null })] })).toEqual([['pods', 0, 'name']]);
+    expect(issuePaths({ ...minimalReport(), nodes: [{ uid: 'n', name: 'n', ready: null }] })).toEqual([
+      ['nodes', 0, 'ready'],
+    ]);
+    expect(issuePaths({ ...minimalReport(), cluster: { id: null } })).toEqual([['cluster', 'id']]);
+    expect(issuePaths({ ...minimalReport(), agent: null })).toEqual([['agent']]);
+  });
+
+  describe('string caps', () => {
+    const name = (n: number) => 'n'.repeat(n);
+
+    it('names, ids, kinds and reasons: 256 characters', () => {
+      const ok = pod({ uid: name(256), name: name(256), namespace: name(256), reason: name(256) });
+      expect(issuePaths({ ...minimalReport(), pods: [ok] })).toEqual([]);
+      const long = pod({ name: name(257), nodeName: name(257), ownerKind: name(257) });
+      expect(issuePaths({ ...minimalReport(), pods: [long] })).toEqual([
+        ['pods', 0, 'name'],
+        ['pods', 0, 'nodeName'],
+        ['pods', 0, 'ownerKind'],
+      ]);
+      expect(issuePaths({ ...minimalReport(), cluster: { id: name(257) } })).toEqual([['cluster', 'id']]);
+      expect(
+        issuePaths({ ...minimalReport(), nodes: [{ uid: 'n', name: 'n', ready: true, roles: [name(257)] }] }),
+      ).toEqual([['nodes', 0, 'roles', 0]]);
+    });
+
+    it('messages, errors, image references and the server URL: 4096 characters', () => {
+      const text = (n: number) => 'm'.repeat(n);
+      const container = (n: number) => ({ name: 'c', ready: false, image: text(n), message: text(n) });
+      const fits = {
+        ...minimalReport(),
+        cluster: { id: clusterId, server: text(4096) },
+        pods: [pod({ message: text(4096), containers: [container(4096)] })],
+        events: [{ message: text(4096) }],
+      };
+      expect(issuePaths(fits)).toEqual([]);
+      const long = {
+        ...minimalReport(),
+        pods: [pod({ message: text(4097), containers: [container(4097)] })],
+        recovery: { volumeSnapshots: [{ name: 's', namespace: 'n', error: text(4097) }] },
+      };
+      expect(issuePaths(long)).toEqual([
+        ['pods', 0, 'message'],
+        ['pods', 0, 'containers', 0, 'image'],
+        ['pods', 0, 'containers', 0, 'message'],
+        ['recovery', 'volumeSnapshots', 0, 'error'],
+      ]);
+    });
+
+    it('bounds every string field of every kind (maps are bounded by stringMap)', () => {
+      const maps = new Set(['labels', 'selector', 'hard', 'used', 'aggregationLabels']);
+      type Path = Array<string | number>;
+      const stringPaths = (value: unknown, path: Path): Path[] => {
+        if (typeof value === 'string') return [path];
+        if (Array.isArray(value)) return value.flatMap((v, i) => stringPaths(v, [...path, i]));
+        if (typeof value !== 'object' || value === null) return [];
+        return Object.entries(value).flatMap(([key, v]) =>
+          maps.has(key) ? [] : stringPaths(v, [...path, key]),
+        );
+      };
+      const replaced = (value: unknown, path: Path, text: string): unknown => {
+        const [head, ...rest] = path;
+        if (head === undefined) return text;
+        if (Array.isArray(value)) return value.map((v, i) => (i === head ? replaced(v, rest, text) : v));
+        if (typeof value !== 'object' || value === null) return value;
+        return Object.fromEntries(
+          Object.entries(value).map(([key, v]) => [key, key === head ? replaced(v, rest, text) : v]),
+        );
+      };
+      const paths = stringPaths(fullReport(), []);
+      expect(paths.length).toBeGreaterThan(100);
+      for (const path of paths) {
+        expect(issuePaths(replaced(fullReport(), path, 'x'.repeat(4097))), path.join('.')).toEqual([path]);
+      }
+    });
+  });
+});
+
 describe('KubernetesReportResponse', () => {
   const response = { success: true, clusterId, nodes: 3, pods: 3, deployments: 2, lastSeen: at };
 

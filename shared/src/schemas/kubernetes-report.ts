@@ -1,60 +1,88 @@
 // Wire schema of the Kubernetes agent report (POST /api/agents/kubernetes/report) and of the server's answer.
 import { z } from 'zod';
 import { AgentType, Rfc3339 } from './host-report.ts';
-import { count, requiredId, stringMap, u64 } from './wire-numbers.ts';
+import { ReportWarnings } from './report-warnings.ts';
+import { count, nameString, requiredId, stringMap, textString, u64 } from './wire-numbers.ts';
 
 // Unknown keys are stripped (zod's default), so a newer agent still gets its known fields through.
 // The agent omits zero values (Go omitempty), so counters and usage figures are optional even where
 // the spec lists them bare: an idle pod's 0 millicores arrive as a missing key.
+// A null field of any object in the report (an item, the agent or cluster block, a usage block) reads as
+// a missing key, and so does a null kind list or recovery block: this agent leaves unset fields out, but
+// a Go agent writes a nil pointer, slice or map as null, and one unscheduled pod's `nodeName: null` must
+// not cost the whole cluster its report. A null where a field is required still fails, at its path.
 // Caps bound the work one report can cause, on top of the body limits (2 MiB encoded, 10 MiB decoded).
 // The agent's own defaults are lower (1000 items per kind, 200 pods, 200 events) but configurable, so
 // the server allows: nodes 5000 (the largest supported cluster), pods 10000, events 1000, every other
 // kind 5000, each recovery list 1000; containers per pod 256; label, selector and quota maps 1024 keys;
-// any other list inside an item (ports, hosts, keys, modes, kinds) 1024.
+// any other list inside an item (ports, hosts, keys, modes, kinds) 1024. Strings are capped too: names,
+// ids, kinds, phases, reasons and versions at 256 characters; messages, errors, URLs and image
+// references at 4096 (a registry, a path, a tag and a digest together can pass 256).
 
+/** A copy of a JSON object without its null-valued keys; anything else is left for the schema to judge. */
+function withoutNulls(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null));
+}
+
+/** An object of the report whose null fields count as absent. */
+function item<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.preprocess(withoutNulls, z.object(shape));
+}
+
+/** Absent, or null as a Go agent writes a nil slice or struct pointer: both read as absent. */
+function absentIfNull<T extends z.ZodType>(schema: T) {
+  return schema
+    .nullable()
+    .transform((value) => value ?? undefined)
+    .optional();
+}
+
+const name = nameString;
+const text = textString;
 const labels = stringMap(1024).optional();
-const names = z.array(z.string()).max(1024).optional();
+const names = z.array(nameString).max(1024).optional();
 const counter = count.optional();
 const port = count.max(65_535);
 
 /** What every reported object carries; `uid` is the API server's, so it is present but not checked. */
 const clusterScoped = {
-  uid: z.string(),
-  name: z.string(),
+  uid: name,
+  name,
   createdAt: Rfc3339.optional(),
   labels,
 };
-const namespaced = { ...clusterScoped, namespace: z.string() };
+const namespaced = { ...clusterScoped, namespace: name };
 
 // ---- agent and cluster ----
 
-export const KubernetesAgentInfo = z.object({
-  id: z.string(),
-  version: z.string(),
+export const KubernetesAgentInfo = item({
+  id: name,
+  version: name,
   type: AgentType.optional(),
   intervalSeconds: count,
 });
 export type KubernetesAgentInfo = z.infer<typeof KubernetesAgentInfo>;
 
-export const KubernetesClusterInfo = z.object({
+export const KubernetesClusterInfo = item({
   /** Stable and agent-generated; the server keys the cluster on it. */
   id: requiredId(),
-  name: z.string().optional(),
-  /** API server URL. */
-  server: z.string().optional(),
+  name: name.optional(),
+  /** API server URL; behind a proxy such as Rancher's it carries a path, so it is text, not a name. */
+  server: text.optional(),
   /** Kubeconfig context, when the agent runs outside the cluster. */
-  context: z.string().optional(),
-  version: z.string().optional(),
+  context: name.optional(),
+  version: name.optional(),
   /** Best effort: `gke`, `eks`, `aks`, ... */
-  provider: z.string().optional(),
+  provider: name.optional(),
   /** The agent's own namespace when it runs in the cluster. */
-  namespace: z.string().optional(),
+  namespace: name.optional(),
 });
 export type KubernetesClusterInfo = z.infer<typeof KubernetesClusterInfo>;
 
 // ---- nodes and pods ----
 
-export const KubeNodeResources = z.object({
+export const KubeNodeResources = item({
   cpuCores: u64.optional(),
   memoryBytes: u64.optional(),
   pods: u64.optional(),
@@ -62,30 +90,30 @@ export const KubeNodeResources = z.object({
 export type KubeNodeResources = z.infer<typeof KubeNodeResources>;
 
 /** From metrics.k8s.io, else the kubelet summary; absent when neither answered. */
-export const KubeNodeUsage = z.object({
+export const KubeNodeUsage = item({
   cpuMilliCores: u64.optional(),
   memoryBytes: u64.optional(),
 });
 export type KubeNodeUsage = z.infer<typeof KubeNodeUsage>;
 
-export const KubeNode = z.object({
-  uid: z.string(),
-  name: z.string(),
+export const KubeNode = item({
+  uid: name,
+  name,
   ready: z.boolean(),
   unschedulable: z.boolean().optional(),
-  kubeletVersion: z.string().optional(),
-  containerRuntimeVersion: z.string().optional(),
-  osImage: z.string().optional(),
-  kernelVersion: z.string().optional(),
-  architecture: z.string().optional(),
+  kubeletVersion: name.optional(),
+  containerRuntimeVersion: name.optional(),
+  osImage: name.optional(),
+  kernelVersion: name.optional(),
+  architecture: name.optional(),
   capacity: KubeNodeResources.optional(),
   allocatable: KubeNodeResources.optional(),
   usage: KubeNodeUsage.optional(),
-  roles: z.array(z.string()).max(64).optional(),
+  roles: z.array(name).max(64).optional(),
 });
 export type KubeNode = z.infer<typeof KubeNode>;
 
-export const KubePodUsage = z.object({
+export const KubePodUsage = item({
   cpuMilliCores: u64.optional(),
   memoryBytes: u64.optional(),
   networkRxBytes: u64.optional(),
@@ -98,46 +126,57 @@ export type KubePodUsage = z.infer<typeof KubePodUsage>;
 export const KubeContainerState = z.enum(['waiting', 'running', 'terminated']);
 export type KubeContainerState = z.infer<typeof KubeContainerState>;
 
-export const KubePodContainer = z.object({
-  name: z.string(),
-  image: z.string().optional(),
+export const KubePodContainer = item({
+  name,
+  image: text.optional(),
   ready: z.boolean(),
   restartCount: counter,
   state: KubeContainerState.optional(),
   /** The waiting or terminated reason, e.g. `CrashLoopBackOff` or `OOMKilled`. */
-  reason: z.string().optional(),
-  message: z.string().optional(),
+  reason: name.optional(),
+  message: text.optional(),
 });
 export type KubePodContainer = z.infer<typeof KubePodContainer>;
 
-/** Only problem pods unless the agent runs with --kube-include-all-pods. */
-export const KubePod = z.object({
-  uid: z.string(),
-  name: z.string(),
-  namespace: z.string(),
-  nodeName: z.string().optional(),
+/**
+ * Only problem pods unless the agent runs with --kube-include-all-pods. A pod the scheduler has not placed
+ * yet has no `nodeName`; one without an owner (a bare pod) has no `ownerKind`/`ownerName`.
+ */
+export const KubePod = item({
+  uid: name,
+  name,
+  namespace: name,
+  nodeName: name.optional(),
   /** `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`; open text like the API's own field. */
-  phase: z.string().optional(),
-  reason: z.string().optional(),
-  message: z.string().optional(),
-  qosClass: z.string().optional(),
+  phase: name.optional(),
+  /** The API's reason (`Evicted`), else what `kubectl get pods` shows: `CrashLoopBackOff`, `Terminating`. */
+  reason: name.optional(),
+  message: text.optional(),
+  qosClass: name.optional(),
   createdAt: Rfc3339.optional(),
   startTime: Rfc3339.optional(),
+  /**
+   * True once deletion was requested (metadata.deletionTimestamp is set). The phase stays what it was,
+   * often `Running`, until the kubelet has stopped the containers.
+   */
+  terminating: z.boolean().optional(),
+  /** When a terminating pod's grace period ends; one still listed well after it is stuck on a finalizer or a lost node. */
+  deletionTimestamp: Rfc3339.optional(),
   restarts: counter,
   labels,
-  ownerKind: z.string().optional(),
-  ownerName: z.string().optional(),
+  ownerKind: name.optional(),
+  ownerName: name.optional(),
   usage: KubePodUsage.optional(),
   containers: z.array(KubePodContainer).max(256).optional(),
 });
 export type KubePod = z.infer<typeof KubePod>;
 
-export const KubeNamespace = z.object({ ...clusterScoped, phase: z.string().optional() });
+export const KubeNamespace = item({ ...clusterScoped, phase: name.optional() });
 export type KubeNamespace = z.infer<typeof KubeNamespace>;
 
 // ---- workloads ----
 
-export const KubeDeployment = z.object({
+export const KubeDeployment = item({
   ...namespaced,
   desiredReplicas: counter,
   updatedReplicas: counter,
@@ -147,30 +186,30 @@ export const KubeDeployment = z.object({
 });
 export type KubeDeployment = z.infer<typeof KubeDeployment>;
 
-export const KubeReplicaSet = z.object({
+export const KubeReplicaSet = item({
   ...namespaced,
   desiredReplicas: counter,
   readyReplicas: counter,
   availableReplicas: counter,
   fullyLabeledReplicas: counter,
   observedGeneration: u64.optional(),
-  ownerKind: z.string().optional(),
-  ownerName: z.string().optional(),
+  ownerKind: name.optional(),
+  ownerName: name.optional(),
 });
 export type KubeReplicaSet = z.infer<typeof KubeReplicaSet>;
 
-export const KubeStatefulSet = z.object({
+export const KubeStatefulSet = item({
   ...namespaced,
   desiredReplicas: counter,
   readyReplicas: counter,
   currentReplicas: counter,
   updatedReplicas: counter,
   availableReplicas: counter,
-  serviceName: z.string().optional(),
+  serviceName: name.optional(),
 });
 export type KubeStatefulSet = z.infer<typeof KubeStatefulSet>;
 
-export const KubeDaemonSet = z.object({
+export const KubeDaemonSet = item({
   ...namespaced,
   desiredNumberScheduled: counter,
   currentNumberScheduled: counter,
@@ -182,7 +221,7 @@ export const KubeDaemonSet = z.object({
 });
 export type KubeDaemonSet = z.infer<typeof KubeDaemonSet>;
 
-export const KubeJob = z.object({
+export const KubeJob = item({
   ...namespaced,
   desiredCompletions: counter,
   succeeded: counter,
@@ -193,9 +232,9 @@ export const KubeJob = z.object({
 });
 export type KubeJob = z.infer<typeof KubeJob>;
 
-export const KubeCronJob = z.object({
+export const KubeCronJob = item({
   ...namespaced,
-  schedule: z.string().optional(),
+  schedule: name.optional(),
   suspend: z.boolean().optional(),
   active: counter,
   lastScheduleTime: Rfc3339.optional(),
@@ -203,11 +242,11 @@ export const KubeCronJob = z.object({
 });
 export type KubeCronJob = z.infer<typeof KubeCronJob>;
 
-export const KubePodDisruptionBudget = z.object({
+export const KubePodDisruptionBudget = item({
   ...namespaced,
   /** An int or a percentage such as `50%`, as written in the spec. */
-  minAvailable: z.string().optional(),
-  maxUnavailable: z.string().optional(),
+  minAvailable: name.optional(),
+  maxUnavailable: name.optional(),
   desiredHealthy: counter,
   currentHealthy: counter,
   disruptionsAllowed: counter,
@@ -215,10 +254,10 @@ export const KubePodDisruptionBudget = z.object({
 });
 export type KubePodDisruptionBudget = z.infer<typeof KubePodDisruptionBudget>;
 
-export const KubeHorizontalPodAutoscaler = z.object({
+export const KubeHorizontalPodAutoscaler = item({
   ...namespaced,
-  targetKind: z.string().optional(),
-  targetName: z.string().optional(),
+  targetKind: name.optional(),
+  targetName: name.optional(),
   minReplicas: counter,
   maxReplicas: counter,
   currentReplicas: counter,
@@ -229,53 +268,53 @@ export type KubeHorizontalPodAutoscaler = z.infer<typeof KubeHorizontalPodAutosc
 
 // ---- networking ----
 
-export const KubeServicePort = z.object({
-  name: z.string().optional(),
-  protocol: z.string().optional(),
+export const KubeServicePort = item({
+  name: name.optional(),
+  protocol: name.optional(),
   port: port.optional(),
   /** A number or a named container port, so always text. */
-  targetPort: z.string().optional(),
+  targetPort: name.optional(),
   nodePort: port.optional(),
 });
 export type KubeServicePort = z.infer<typeof KubeServicePort>;
 
-export const KubeService = z.object({
+export const KubeService = item({
   ...namespaced,
-  type: z.string().optional(),
-  clusterIp: z.string().optional(),
+  type: name.optional(),
+  clusterIp: name.optional(),
   externalIps: names,
   ports: z.array(KubeServicePort).max(1024).optional(),
   selector: stringMap(1024).optional(),
 });
 export type KubeService = z.infer<typeof KubeService>;
 
-export const KubeIngress = z.object({
+export const KubeIngress = item({
   ...namespaced,
-  className: z.string().optional(),
+  className: name.optional(),
   hosts: names,
   addresses: names,
 });
 export type KubeIngress = z.infer<typeof KubeIngress>;
 
-export const KubeEndpointPort = z.object({
-  name: z.string().optional(),
-  protocol: z.string().optional(),
+export const KubeEndpointPort = item({
+  name: name.optional(),
+  protocol: name.optional(),
   port: port.optional(),
-  appProtocol: z.string().optional(),
+  appProtocol: name.optional(),
 });
 export type KubeEndpointPort = z.infer<typeof KubeEndpointPort>;
 
-export const KubeEndpointSlice = z.object({
+export const KubeEndpointSlice = item({
   ...namespaced,
-  addressType: z.string().optional(),
-  serviceName: z.string().optional(),
+  addressType: name.optional(),
+  serviceName: name.optional(),
   ports: z.array(KubeEndpointPort).max(1024).optional(),
   endpointCount: counter,
   readyEndpointCount: counter,
 });
 export type KubeEndpointSlice = z.infer<typeof KubeEndpointSlice>;
 
-export const KubeNetworkPolicy = z.object({
+export const KubeNetworkPolicy = item({
   ...namespaced,
   policyTypes: names,
   ingressRuleCount: counter,
@@ -285,34 +324,34 @@ export type KubeNetworkPolicy = z.infer<typeof KubeNetworkPolicy>;
 
 // ---- storage ----
 
-export const KubePersistentVolume = z.object({
+export const KubePersistentVolume = item({
   ...clusterScoped,
-  phase: z.string().optional(),
-  storageClass: z.string().optional(),
+  phase: name.optional(),
+  storageClass: name.optional(),
   capacityBytes: u64.optional(),
   accessModes: names,
-  reclaimPolicy: z.string().optional(),
-  claimNamespace: z.string().optional(),
-  claimName: z.string().optional(),
+  reclaimPolicy: name.optional(),
+  claimNamespace: name.optional(),
+  claimName: name.optional(),
 });
 export type KubePersistentVolume = z.infer<typeof KubePersistentVolume>;
 
-export const KubePersistentVolumeClaim = z.object({
+export const KubePersistentVolumeClaim = item({
   ...namespaced,
-  phase: z.string().optional(),
-  storageClass: z.string().optional(),
+  phase: name.optional(),
+  storageClass: name.optional(),
   requestedBytes: u64.optional(),
   capacityBytes: u64.optional(),
   accessModes: names,
-  volumeName: z.string().optional(),
+  volumeName: name.optional(),
 });
 export type KubePersistentVolumeClaim = z.infer<typeof KubePersistentVolumeClaim>;
 
-export const KubeStorageClass = z.object({
+export const KubeStorageClass = item({
   ...clusterScoped,
-  provisioner: z.string().optional(),
-  reclaimPolicy: z.string().optional(),
-  volumeBindingMode: z.string().optional(),
+  provisioner: name.optional(),
+  reclaimPolicy: name.optional(),
+  volumeBindingMode: name.optional(),
   allowVolumeExpansion: z.boolean().optional(),
   parameterKeys: names,
 });
@@ -320,7 +359,7 @@ export type KubeStorageClass = z.infer<typeof KubeStorageClass>;
 
 // ---- configuration and access (metadata and counts only: never values, rules or subjects) ----
 
-export const KubeConfigMap = z.object({
+export const KubeConfigMap = item({
   ...namespaced,
   dataKeys: names,
   binaryDataKeys: names,
@@ -329,16 +368,16 @@ export const KubeConfigMap = z.object({
 });
 export type KubeConfigMap = z.infer<typeof KubeConfigMap>;
 
-export const KubeSecret = z.object({
+export const KubeSecret = item({
   ...namespaced,
-  type: z.string().optional(),
+  type: name.optional(),
   dataKeys: names,
   immutable: z.boolean().optional(),
   metadataOnly: z.boolean().optional(),
 });
 export type KubeSecret = z.infer<typeof KubeSecret>;
 
-export const KubeServiceAccount = z.object({
+export const KubeServiceAccount = item({
   ...namespaced,
   automountServiceAccountToken: z.boolean().optional(),
   secretCount: counter,
@@ -346,10 +385,10 @@ export const KubeServiceAccount = z.object({
 });
 export type KubeServiceAccount = z.infer<typeof KubeServiceAccount>;
 
-export const KubeRole = z.object({ ...namespaced, ruleCount: counter });
+export const KubeRole = item({ ...namespaced, ruleCount: counter });
 export type KubeRole = z.infer<typeof KubeRole>;
 
-export const KubeClusterRole = z.object({
+export const KubeClusterRole = item({
   ...clusterScoped,
   ruleCount: counter,
   aggregationLabels: stringMap(1024).optional(),
@@ -357,41 +396,41 @@ export const KubeClusterRole = z.object({
 export type KubeClusterRole = z.infer<typeof KubeClusterRole>;
 
 const binding = {
-  roleKind: z.string(),
-  roleName: z.string(),
+  roleKind: name,
+  roleName: name,
   subjectCount: counter,
   subjectKinds: names,
 };
 
-export const KubeRoleBinding = z.object({ ...namespaced, ...binding });
+export const KubeRoleBinding = item({ ...namespaced, ...binding });
 export type KubeRoleBinding = z.infer<typeof KubeRoleBinding>;
 
-export const KubeClusterRoleBinding = z.object({ ...clusterScoped, ...binding });
+export const KubeClusterRoleBinding = item({ ...clusterScoped, ...binding });
 export type KubeClusterRoleBinding = z.infer<typeof KubeClusterRoleBinding>;
 
 /** Quantities as the API prints them (`10`, `4Gi`, `500m`). */
-export const KubeResourceQuota = z.object({
+export const KubeResourceQuota = item({
   ...namespaced,
   hard: stringMap(1024).optional(),
   used: stringMap(1024).optional(),
 });
 export type KubeResourceQuota = z.infer<typeof KubeResourceQuota>;
 
-export const KubeLimitRange = z.object({ ...namespaced, limitTypes: names });
+export const KubeLimitRange = item({ ...namespaced, limitTypes: names });
 export type KubeLimitRange = z.infer<typeof KubeLimitRange>;
 
 // ---- events and recovery points ----
 
-export const KubeEvent = z.object({
-  uid: z.string().optional(),
-  name: z.string().optional(),
-  namespace: z.string().optional(),
+export const KubeEvent = item({
+  uid: name.optional(),
+  name: name.optional(),
+  namespace: name.optional(),
   /** `Normal` or `Warning`. */
-  type: z.string().optional(),
-  reason: z.string().optional(),
-  message: z.string().optional(),
-  involvedKind: z.string().optional(),
-  involvedName: z.string().optional(),
+  type: name.optional(),
+  reason: name.optional(),
+  message: text.optional(),
+  involvedKind: name.optional(),
+  involvedName: name.optional(),
   count: counter,
   firstSeen: Rfc3339.optional(),
   lastSeen: Rfc3339.optional(),
@@ -400,36 +439,36 @@ export const KubeEvent = z.object({
 export type KubeEvent = z.infer<typeof KubeEvent>;
 
 /** A snapshot.storage.k8s.io VolumeSnapshot, when that API exists and RBAC allows reading it. */
-export const KubeVolumeSnapshot = z.object({
-  uid: z.string().optional(),
-  name: z.string(),
-  namespace: z.string(),
-  snapshotClass: z.string().optional(),
-  sourcePvc: z.string().optional(),
-  sourcePvcUid: z.string().optional(),
+export const KubeVolumeSnapshot = item({
+  uid: name.optional(),
+  name,
+  namespace: name,
+  snapshotClass: name.optional(),
+  sourcePvc: name.optional(),
+  sourcePvcUid: name.optional(),
   readyToUse: z.boolean().optional(),
   restoreSizeBytes: u64.optional(),
   creationTime: Rfc3339.optional(),
   completionTime: Rfc3339.optional(),
-  contentName: z.string().optional(),
-  error: z.string().optional(),
+  contentName: name.optional(),
+  error: text.optional(),
 });
 export type KubeVolumeSnapshot = z.infer<typeof KubeVolumeSnapshot>;
 
 /** A Velero Backup, when Velero is installed and RBAC allows reading it. */
-export const KubeVeleroBackup = z.object({
-  uid: z.string().optional(),
-  name: z.string(),
-  namespace: z.string().optional(),
-  phase: z.string().optional(),
+export const KubeVeleroBackup = item({
+  uid: name.optional(),
+  name,
+  namespace: name.optional(),
+  phase: name.optional(),
   startedAt: Rfc3339.optional(),
   completedAt: Rfc3339.optional(),
   expiration: Rfc3339.optional(),
-  storageLocation: z.string().optional(),
+  storageLocation: name.optional(),
 });
 export type KubeVeleroBackup = z.infer<typeof KubeVeleroBackup>;
 
-export const KubeRecovery = z.object({
+export const KubeRecovery = item({
   volumeSnapshots: z.array(KubeVolumeSnapshot).max(1000).optional(),
   veleroBackups: z.array(KubeVeleroBackup).max(1000).optional(),
 });
@@ -437,8 +476,9 @@ export type KubeRecovery = z.infer<typeof KubeRecovery>;
 
 // ---- the report and the answer ----
 
-function kind<T extends z.ZodType>(item: T, max = 5000) {
-  return z.array(item).max(max).optional();
+/** One kind's list; null (a Go nil slice) reads as absent, like a kind the agent could not list. */
+function kind<T extends z.ZodType>(entry: T, max = 5000) {
+  return absentIfNull(z.array(entry).max(max));
 }
 
 export const KubernetesReport = z.object({
@@ -472,7 +512,7 @@ export const KubernetesReport = z.object({
   podDisruptionBudgets: kind(KubePodDisruptionBudget),
   horizontalPodAutoscalers: kind(KubeHorizontalPodAutoscaler),
   events: kind(KubeEvent, 1000),
-  recovery: KubeRecovery.optional(),
+  recovery: absentIfNull(KubeRecovery),
   timestamp: Rfc3339,
 });
 export type KubernetesReport = z.infer<typeof KubernetesReport>;
@@ -485,5 +525,7 @@ export const KubernetesReportResponse = z.object({
   pods: count,
   deployments: count,
   lastSeen: Rfc3339,
+  /** What the server dropped or changed in this report; absent when it took the report as sent. */
+  warnings: ReportWarnings.optional(),
 });
 export type KubernetesReportResponse = z.infer<typeof KubernetesReportResponse>;

@@ -17,6 +17,8 @@ export const KubernetesClusterState = AgentAdminFields.extend({
   status: AgentStatus,
   lastSeen: z.string(),
   reportedAt: z.string(),
+  /** Reports whose timestamp was over 5 minutes ahead of the server clock, so the server's time was used. */
+  clampedTimestamps: z.number().int().nonnegative().optional(),
   intervalSeconds: z.number(),
   agentVersion: z.string().optional(),
   ...inventory,

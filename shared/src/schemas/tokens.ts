@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { canonicalScope, type Scope } from '../scopes.ts';
 
+// canonicalScope only accepts the known names and aliases, so `__proto__`, `constructor` and the
+// like are refused here with the rest of the unknown scopes.
 const ScopeName = z.string().transform((raw, ctx): Scope => {
   const scope = canonicalScope(raw);
   if (!scope) {
@@ -16,6 +18,7 @@ export const CreateTokenRequest = z.strictObject({
   scopes: z
     .array(ScopeName)
     .min(1, 'must list at least one scope (omit the field for full access)')
+    .max(64, 'lists more scopes than exist')
     .optional(),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });

@@ -1,5 +1,8 @@
 // Zod building blocks for the Go agents' JSON: integer widths, nil slices and maps, required ids.
 import { z } from 'zod';
+import { STRING_LIMITS } from '../protocol.ts';
+
+export { STRING_LIMITS };
 
 /** A Go `int`: small and signed, so the safe-integer range is enough. */
 export const int = z.number().int();
@@ -25,39 +28,32 @@ export function goList<T extends z.ZodType>(item: T, max: number) {
     .transform((list) => list ?? []);
 }
 
-/** A Go `map[string]string` (labels, options, selectors) with at most `max` keys. */
-export function stringMap(max: number) {
-  return z.record(z.string(), z.string()).refine((map) => Object.keys(map).length <= max, {
-    message: `Too big: expected at most ${max} entries`,
-  });
-}
-
-/**
- * A string the server keys on (a container or cluster id): it must be present and not blank. It is not
- * trimmed, because an id is compared byte for byte.
- */
-export function requiredId(message = 'is required and must not be blank') {
-  return z
-    .string({ error: (issue) => (issue.input === undefined ? message : undefined) })
-    .refine((value) => value.trim().length > 0, { message });
-}
-
-/**
- * Length caps for report strings. Every string a report carries has one, so a single field cannot grow
- * the live state (and every answer that projects it) past what a real agent sends.
- */
-export const STRING_LIMITS = {
-  /** RFC 1035: a full DNS name is at most 253 characters. */
-  hostname: 253,
-  /** Names, ids, labels, versions, states: anything a person reads as one token. */
-  name: 256,
-  /** Free text: messages, errors, commands, env entries. */
-  text: 4096,
-} as const;
-
 /** A hostname-sized string. */
 export const hostnameString = z.string().max(STRING_LIMITS.hostname);
 /** A name, id, label or other short token. */
 export const nameString = z.string().max(STRING_LIMITS.name);
 /** Free text up to 4 KiB. */
 export const textString = z.string().max(STRING_LIMITS.text);
+
+/** A Go map with at most `max` keys; zod's record has no size check of its own. */
+export function boundedRecord<V extends z.ZodType>(value: V, max: number) {
+  return z.record(nameString, value).refine((map) => Object.keys(map).length <= max, {
+    message: `Too big: expected at most ${max} entries`,
+  });
+}
+
+/** A Go `map[string]string` (labels, options, selectors): at most `max` keys, name-sized keys, text values. */
+export function stringMap(max: number) {
+  return boundedRecord(textString, max);
+}
+
+/**
+ * A string the server keys on (a container or cluster id): it must be present, not blank and name-sized.
+ * It is not trimmed, because an id is compared byte for byte.
+ */
+export function requiredId(message = 'is required and must not be blank') {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? message : undefined) })
+    .max(STRING_LIMITS.name)
+    .refine((value) => value.trim().length > 0, { message });
+}

@@ -299,3 +299,31 @@ describe('sizesFromSummary', () => {
     expect(sizesFromSummary({ Id: 'x' })).toBeUndefined();
   });
 });
+
+describe('buildContainer within the report schema caps', () => {
+  it('cuts long strings, big env lists and port ranges so the server takes the container', () => {
+    const base = first(summaries('docker-list.json'));
+    const details = inspect('docker-inspect.json');
+    const config = obj<Record<string, unknown>>(details?.Config) ?? {};
+    const c = buildContainer({
+      runtime: 'docker',
+      summary: {
+        ...base,
+        Names: [`/${'n'.repeat(400)}`],
+        Status: `Up ${'s'.repeat(5000)}`,
+        Labels: { [`k${'x'.repeat(300)}`]: 'dropped', note: 'v'.repeat(6000) },
+        Ports: Array.from({ length: 5000 }, (_, i) => ({ PrivatePort: 1 + i, Type: 'tcp' })),
+      },
+      inspect: {
+        ...details,
+        Config: { ...config, Env: Array.from({ length: 700 }, (_, i) => `VAR_${i}=${'e'.repeat(5000)}`) },
+      },
+      nowMs: NOW,
+    });
+    const parsed = DockerContainer.safeParse(c);
+    expect(parsed.error?.issues ?? []).toEqual([]);
+    expect(c?.env).toHaveLength(512);
+    expect(c?.ports).toHaveLength(4096);
+    expect(Object.keys(c?.labels ?? {})).toEqual(['note']);
+  });
+});

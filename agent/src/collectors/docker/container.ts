@@ -6,6 +6,7 @@ import type {
   DockerContainerPort,
   DockerRuntime,
 } from '@pulse/shared';
+import { boundedMap, clip, NAME_MAX, TEXT_MAX } from '../../report/text-limits.ts';
 import { maskEnv } from './env-mask.ts';
 import { blockIoTotals, networkTotals } from './io.ts';
 import {
@@ -58,6 +59,13 @@ export interface ContainerParts {
   nowMs: number;
 }
 
+/**
+ * The schema's per-container caps (shared/src/schemas/docker-report.ts). A published range lists every
+ * port, so a huge range is cut rather than costing the whole container on the server.
+ */
+const MAX_PORTS = 4096;
+const MAX_ENV = 512;
+
 /** The container's state object from inspect. */
 export function inspectState(inspect: ContainerInspect | undefined): StateView | undefined {
   return obj<StateView>(inspect?.State);
@@ -77,7 +85,7 @@ export function buildContainer(p: ContainerParts): DockerContainer | undefined {
   const status = str(summary.Status);
   const stateName = str(state?.Status) ?? str(summary.State) ?? 'unknown';
   const startedAt = rfc3339(state?.StartedAt);
-  const labels = strMap(summary.Labels) ?? strMap(config?.Labels);
+  const labels = boundedMap(strMap(summary.Labels) ?? strMap(config?.Labels));
   const memory = containerMemory(p.stats?.memory_stats, p.hostMemoryBytes);
   const network = networkTotals(p.stats?.networks);
   const blockIo = blockIoTotals(p.stats?.blkio_stats);
@@ -90,12 +98,16 @@ export function buildContainer(p: ContainerParts): DockerContainer | undefined {
   // Fields left undefined are unknown, not zero, and JSON leaves them out of the report.
   return {
     id,
-    name: (strList(summary.Names)[0] ?? str(inspect?.Name) ?? id.slice(0, 12)).replace(/^\//, ''),
-    image: str(summary.Image) ?? str(config?.Image) ?? str(inspect?.Image) ?? '',
+    name:
+      clip(
+        (strList(summary.Names)[0] ?? str(inspect?.Name) ?? id.slice(0, 12)).replace(/^\//, ''),
+        NAME_MAX,
+      ) ?? '',
+    image: clip(str(summary.Image) ?? str(config?.Image) ?? str(inspect?.Image) ?? '', TEXT_MAX) ?? '',
     imageDigest: p.imageDigest,
     createdAt: rfc3339(inspect?.Created) ?? unixSeconds(summary.Created) ?? new Date(0).toISOString(),
-    state: stateName,
-    status: status ?? stateName,
+    state: clip(stateName, NAME_MAX) ?? stateName,
+    status: clip(status, TEXT_MAX) ?? stateName,
     health: str(obj<View<'Status'>>(state?.Health)?.Status) ?? healthFromStatus(status),
     healthcheckTargets: targets.length > 0 ? targets : undefined,
     cpuPercent: p.cpuPercent ?? 0,
@@ -109,9 +121,11 @@ export function buildContainer(p: ContainerParts): DockerContainer | undefined {
     oomKilled: bool(state?.OOMKilled),
     startedAt,
     finishedAt: rfc3339(state?.FinishedAt),
-    ports: ports.length > 0 ? ports.slice(0, 65_536) : undefined,
+    ports: ports.length > 0 ? ports.slice(0, MAX_PORTS) : undefined,
     labels,
-    env: Array.isArray(config?.Env) ? maskEnv(strList(config.Env).slice(0, 4096)) : undefined,
+    env: Array.isArray(config?.Env)
+      ? maskEnv(strList(config.Env).slice(0, MAX_ENV)).map((entry) => clip(entry, TEXT_MAX) ?? '')
+      : undefined,
     networks: networks.length > 0 ? networks.slice(0, 1024) : undefined,
     networkRxBytes: network?.rxBytes,
     networkTxBytes: network?.txBytes,

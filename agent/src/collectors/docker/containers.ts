@@ -79,6 +79,10 @@ export async function collectContainers(
   memo: ContainerMemo,
 ): Promise<ContainerRound> {
   const now = opts.now ?? Date.now;
+  // Once the cycle is over no request starts: each would still open a connection to the engine only
+  // to close it at once, and a slow engine is the likeliest reason the cycle ran out.
+  const get: EngineGet = (path, query, signal) =>
+    opts.signal.aborted ? Promise.reject(opts.signal.reason) : opts.get(path, query, signal);
   const round: ContainerRound = { containers: [], unprimed: [], withoutStats: [], withoutInspect: [] };
   const pendingDigests = new Map<string, Promise<string | undefined>>();
   const ids = new Set(list.map((s) => str(s.Id)).filter((id) => id !== undefined));
@@ -89,7 +93,7 @@ export async function collectContainers(
     if (known !== undefined) return Promise.resolve(known ?? undefined);
     let pending = pendingDigests.get(imageId);
     if (pending === undefined) {
-      pending = opts.get(`/images/${encodeURIComponent(imageId)}/json`, {}, signal).then(
+      pending = get(`/images/${encodeURIComponent(imageId)}/json`, {}, signal).then(
         (json) => {
           const digest = digestFromRepoDigests(obj<View<'RepoDigests'>>(json)?.RepoDigests, image);
           memo.digests.set(imageId, digest ?? null);
@@ -116,7 +120,7 @@ export async function collectContainers(
     const signal = budget();
     let inspect: ContainerInspect | undefined;
     try {
-      inspect = obj<ContainerInspect>(await opts.get(`${pathOf(id)}/json`, {}, signal));
+      inspect = obj<ContainerInspect>(await get(`${pathOf(id)}/json`, {}, signal));
     } catch (err) {
       if (err instanceof EngineLost) throw err;
       if (httpStatus(err) === 404) return { gone: true };
@@ -132,7 +136,7 @@ export async function collectContainers(
     const id = str(summary.Id);
     if (id === undefined || !isRunning(summary)) return undefined;
     try {
-      return obj<ContainerStats>(await opts.get(`${pathOf(id)}/stats`, STATS_QUERY, budget()));
+      return obj<ContainerStats>(await get(`${pathOf(id)}/stats`, STATS_QUERY, budget()));
     } catch (err) {
       if (err instanceof EngineLost) throw err;
       return undefined;
@@ -142,6 +146,9 @@ export async function collectContainers(
   // Two pools: dockerd answers a one-shot stats request at its stats collector's next 1-second tick, so
   // stats requests mostly wait (and finish together); holding them to the inspect limit would make 200
   // containers take 200/8 ticks. The wider stats pool lets a tick serve many containers at once.
+  // A slot is held until the request's promise settles, which engineGet does only once the answer is
+  // in or the request is aborted and its connection closed: the limits count requests open at the
+  // engine, including those whose budget ran out.
   const [inspected, statsList] = await Promise.all([
     mapLimit(list, opts.concurrency, inspectOne),
     mapLimit(list, opts.statsConcurrency, statsOne),

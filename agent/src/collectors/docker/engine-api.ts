@@ -9,6 +9,12 @@ export type Query = Record<string, string | number | boolean>;
  * dockerode method does, because dockerode's typings leave out the abort signal on most calls and type
  * `/info`, `/system/df` and the Swarm lists as `any`. A status other than 200 rejects with an Error
  * carrying `statusCode`.
+ *
+ * The promise settles only when the request is over at the engine, which the concurrency limits in
+ * containers.ts rely on: docker-modem hands `signal` to http.request, whose abort destroys the socket
+ * (closing it) before the rejection is delivered, so an expired budget ends the request itself rather
+ * than leaving it open while the caller moves on. Do not replace this with a timer raced against the
+ * request: the engine would keep the request open after the promise settled.
  */
 export function engineGet(
   docker: Dockerode,

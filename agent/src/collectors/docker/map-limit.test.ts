@@ -27,6 +27,32 @@ describe('mapLimit', () => {
     expect(await mapLimit([1, 2], 100, async (n) => n)).toEqual([1, 2]);
   });
 
+  it('starts no job after a rejection, and lets the jobs already running finish', async () => {
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started: number[] = [];
+    let finished = 0;
+    const run = mapLimit(
+      Array.from({ length: 10 }, (_, i) => i),
+      2,
+      async (n) => {
+        started.push(n);
+        if (n === 1) throw new Error('engine gone');
+        if (n === 0) await slow;
+        finished++;
+        return n;
+      },
+    );
+    await expect(run).rejects.toThrow('engine gone');
+    // Job 0 was running when job 1 failed: it finishes, and its worker takes nothing more.
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([0, 1]);
+    expect(finished).toBe(1);
+  });
+
   it('rejects with the first failure', async () => {
     await expect(
       mapLimit([1, 2, 3], 2, async (n) => {

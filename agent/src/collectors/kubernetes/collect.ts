@@ -1,5 +1,6 @@
 // The Kubernetes collector: connect to the API server once, then one report's worth of cluster state per call.
 import type { KubernetesClusterInfo, KubernetesReport, Logger } from '@pulse/shared';
+import { longText, shortText } from '../../report/text-limits.ts';
 import { AGENT_VERSION } from '../../version.ts';
 import { clusterId, guessProvider } from './cluster-id.ts';
 import { KUBE_LIMITS, runCycle } from './cycle.ts';
@@ -77,14 +78,15 @@ export function createKubernetesCollector(opts: KubernetesCollectorOptions): Kub
       });
       try {
         const version = await withRetry(() => api.version.getCode(), API_RETRY);
+        // Kubeconfig names are the user's own text: one past the schema's caps must not refuse every report.
         const cluster: KubernetesClusterInfo = {
           id: clusterId(loaded.server, loaded.context ?? '', loaded.clusterName),
-          name: loaded.clusterName,
-          server: loaded.server,
-          context: loaded.context,
-          version: version.gitVersion,
+          name: shortText(loaded.clusterName),
+          server: longText(loaded.server),
+          context: shortText(loaded.context),
+          version: shortText(version.gitVersion),
           provider: guessProvider(version.gitVersion),
-          namespace: loaded.namespace,
+          namespace: shortText(loaded.namespace),
         };
         conn = { api, cluster };
         log.info('kubernetes: connected', {

@@ -11,6 +11,7 @@ import { podKey, selectPods, toKubePod } from './pods.ts';
 import { isProblemDeployment } from './problems.ts';
 import { listMetrics, sources } from './sources.ts';
 import { nodeUsage, podUsage } from './usage.ts';
+import { pruneNulls } from './wire-nulls.ts';
 import {
   toKubeCronJob,
   toKubeDaemonSet,
@@ -69,6 +70,17 @@ async function metrics<T>(
   }
 }
 
+/**
+ * Maps the objects that make the report, pruning their wire nulls first (see pruneNulls). Only those:
+ * pods and deployments are scanned by the ten thousand and filtered, and pruning every one costs a second.
+ */
+function mapped<T extends object, R>(items: T[] | undefined, map: (item: T) => R): R[] | undefined {
+  return items?.map((item) => {
+    pruneNulls(item);
+    return map(item);
+  });
+}
+
 export async function runCycle(api: KubeApi, opts: CycleOptions, ctx: FetchContext): Promise<CycleResult> {
   const src = sources(api);
   const cap = KUBE_LIMITS.inventoryCap;
@@ -124,16 +136,19 @@ export async function runCycle(api: KubeApi, opts: CycleOptions, ctx: FetchConte
   }
 
   return {
-    nodes: nodes?.map((n) => toKubeNode(n, nodeUse?.get(n.metadata?.name ?? ''))),
-    namespaces: namespaces?.filter((ns) => keep(ns.metadata?.name)).map(toKubeNamespace),
-    pods: selected.map((p) => toKubePod(p, podUse?.get(podKey(p.metadata?.namespace, p.metadata?.name)))),
-    deployments: wantedDeployments?.slice(0, maxDeployments).map(toKubeDeployment),
-    replicaSets: inScope(replicaSets)?.map(toKubeReplicaSet),
-    statefulSets: inScope(statefulSets)?.map(toKubeStatefulSet),
-    daemonSets: inScope(daemonSets)?.map(toKubeDaemonSet),
-    jobs: inScope(jobs)?.map(toKubeJob),
-    cronJobs: inScope(cronJobs)?.map(toKubeCronJob),
-    services: inScope(services)?.map(toKubeService),
-    events: events && selectEvents(inScope(events)?.map(toKubeEvent) ?? [], KUBE_LIMITS.maxEvents),
+    nodes: mapped(nodes, (n) => toKubeNode(n, nodeUse?.get(n.metadata?.name ?? ''))),
+    namespaces: mapped(
+      namespaces?.filter((ns) => keep(ns.metadata?.name)),
+      toKubeNamespace,
+    ),
+    pods: mapped(selected, (p) => toKubePod(p, podUse?.get(podKey(p.metadata?.namespace, p.metadata?.name)))),
+    deployments: mapped(wantedDeployments?.slice(0, maxDeployments), toKubeDeployment),
+    replicaSets: mapped(inScope(replicaSets), toKubeReplicaSet),
+    statefulSets: mapped(inScope(statefulSets), toKubeStatefulSet),
+    daemonSets: mapped(inScope(daemonSets), toKubeDaemonSet),
+    jobs: mapped(inScope(jobs), toKubeJob),
+    cronJobs: mapped(inScope(cronJobs), toKubeCronJob),
+    services: mapped(inScope(services), toKubeService),
+    events: events && selectEvents(mapped(inScope(events), toKubeEvent) ?? [], KUBE_LIMITS.maxEvents),
   };
 }

@@ -54,6 +54,17 @@ describe('toKubeEvent', () => {
   });
 });
 
+describe('toKubeEvent on odd events', () => {
+  it('an event without involvedObject or timestamps still maps and parses', () => {
+    const e: CoreV1Event = JSON.parse('{"metadata":{"name":"x.1","namespace":"default"},"reason":"Odd"}');
+    const out = toKubeEvent(e);
+    expect(out).toMatchObject({ name: 'x.1', reason: 'Odd' });
+    expect(out.involvedKind).toBeUndefined();
+    const parsed = KubeEvent.safeParse(JSON.parse(JSON.stringify(out)));
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+  });
+});
+
 describe('selectEvents', () => {
   const ev = (name: string, type: string, lastSeen: string): KubeEvent => ({ name, type, lastSeen });
 

@@ -1,7 +1,8 @@
 // Namespaces, services and events as the report carries them, and which events make the cut.
 import type { CoreV1Event, V1Namespace, V1Service } from '@kubernetes/client-node';
 import type { KubeEvent, KubeNamespace, KubeService, KubeServicePort } from '@pulse/shared';
-import { clusterScopedMeta, namespacedMeta, nonEmpty, rfc3339 } from './meta.ts';
+import { boundedMap, longText, shortText } from '../../report/text-limits.ts';
+import { clusterScopedMeta, namespacedMeta, rfc3339 } from './meta.ts';
 
 /** The schema's bound on lists inside an item (ports, addresses). */
 const MAX_LIST = 1024;
@@ -32,7 +33,7 @@ export function toKubeService(svc: V1Service): KubeService {
     clusterIp: svc.spec?.clusterIP,
     externalIps: externalAddresses(svc),
     ports,
-    selector: nonEmpty(svc.spec?.selector),
+    selector: boundedMap(svc.spec?.selector),
   };
 }
 
@@ -47,10 +48,11 @@ export function toKubeEvent(e: CoreV1Event): KubeEvent {
     name: e.metadata?.name,
     namespace: e.metadata?.namespace,
     type: e.type,
-    reason: e.reason,
-    message: e.message,
-    involvedKind: e.involvedObject.kind,
-    involvedName: e.involvedObject.name,
+    reason: shortText(e.reason),
+    message: longText(e.message),
+    // Required by the API, but a stand-in that leaves it out (or writes null) must not throw away the cycle.
+    involvedKind: e.involvedObject?.kind,
+    involvedName: e.involvedObject?.name,
     count: e.count ?? e.series?.count,
     firstSeen: rfc3339(e.firstTimestamp) ?? eventTime,
     lastSeen: rfc3339(e.lastTimestamp) ?? rfc3339(e.series?.lastObservedTime) ?? eventTime,

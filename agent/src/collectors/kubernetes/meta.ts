@@ -1,11 +1,7 @@
 // What every reported object carries (uid, name, namespace, createdAt, labels) and the owner it reports.
 import type { V1ObjectMeta, V1OwnerReference } from '@kubernetes/client-node';
+import { boundedMap } from '../../report/text-limits.ts';
 
-/**
- * RFC 3339 text for a timestamp as client-node hands it over. Typed as Date, but fields declared
- * V1MicroTime (Event.eventTime, EventSeries.lastObservedTime) arrive as the raw string because the
- * generated ObjectSerializer has no case for that type; and a null from the wire stays null.
- */
 export function rfc3339(value: unknown): string | undefined {
   const date =
     value instanceof Date
@@ -17,17 +13,12 @@ export function rfc3339(value: unknown): string | undefined {
   return date.toISOString();
 }
 
-/** An empty map is sent as absent, like Go's omitempty. */
-export function nonEmpty(map: Record<string, string> | undefined): Record<string, string> | undefined {
-  return map && Object.keys(map).length > 0 ? map : undefined;
-}
-
 export function clusterScopedMeta(meta: V1ObjectMeta | undefined) {
   return {
     uid: meta?.uid ?? '',
     name: meta?.name ?? '',
     createdAt: rfc3339(meta?.creationTimestamp),
-    labels: nonEmpty(meta?.labels),
+    labels: boundedMap(meta?.labels),
   };
 }
 

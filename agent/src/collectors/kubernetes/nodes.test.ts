@@ -62,6 +62,29 @@ describe('toKubeNode', () => {
   });
 });
 
+describe('toKubeNode on nodes that have not posted status', () => {
+  it('a node with no status block is not ready and carries nothing it does not know', () => {
+    const out = toKubeNode({ metadata: { name: 'k8s-w-3', uid: 'u3' } });
+    expect(out).toEqual({ uid: 'u3', name: 'k8s-w-3', ready: false });
+    const parsed = KubeNode.safeParse(JSON.parse(JSON.stringify(out)));
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+  });
+
+  it('reads the empty strings of an unfilled nodeInfo as absent', () => {
+    const blank = node('Unknown');
+    const info = blank.status?.nodeInfo;
+    if (info) {
+      info.kubeletVersion = '';
+      info.osImage = '';
+      info.kernelVersion = '';
+    }
+    const out = toKubeNode(blank);
+    expect(out.kubeletVersion).toBeUndefined();
+    expect(out.osImage).toBeUndefined();
+    expect(out.architecture).toBe('arm64');
+  });
+});
+
 describe('nodeRoles', () => {
   it('reads node-role.kubernetes.io/<role> and kubernetes.io/role, sorted and deduplicated', () => {
     expect(

@@ -1,6 +1,7 @@
 // Nodes as the report carries them: readiness, versions, capacity and allocatable, roles, usage.
 import type { V1Node } from '@kubernetes/client-node';
 import type { KubeNode, KubeNodeResources, KubeNodeUsage } from '@pulse/shared';
+import { shortText } from '../../report/text-limits.ts';
 import { quantityToUnits } from './quantity.ts';
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
@@ -37,11 +38,12 @@ export function toKubeNode(node: V1Node, usage?: KubeNodeUsage): KubeNode {
     // Unknown (the kubelet stopped posting status) is not ready.
     ready: ready?.status === 'True',
     unschedulable: node.spec?.unschedulable || undefined,
-    kubeletVersion: info?.kubeletVersion,
-    containerRuntimeVersion: info?.containerRuntimeVersion,
-    osImage: info?.osImage,
-    kernelVersion: info?.kernelVersion,
-    architecture: info?.architecture,
+    // A node whose kubelet has not posted status yet has no nodeInfo, or one of empty strings.
+    kubeletVersion: shortText(info?.kubeletVersion),
+    containerRuntimeVersion: shortText(info?.containerRuntimeVersion),
+    osImage: shortText(info?.osImage),
+    kernelVersion: shortText(info?.kernelVersion),
+    architecture: shortText(info?.architecture),
     capacity: resources(node.status?.capacity),
     allocatable: resources(node.status?.allocatable),
     usage,

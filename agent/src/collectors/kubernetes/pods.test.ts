@@ -1,7 +1,9 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { KubePod } from '@pulse/shared';
 import { describe, expect, it } from 'vitest';
+import { TEXT_MAX } from '../../report/text-limits.ts';
 import { podReason, selectPods, toKubePod } from './pods.ts';
+import { pruneNulls } from './wire-nulls.ts';
 
 const created = new Date('2026-11-01T10:00:00Z');
 
@@ -82,6 +84,95 @@ describe('toKubePod', () => {
     // toEqual ignores the keys left undefined (state, restartCount), which JSON drops too.
     expect(out.containers).toEqual([{ name: 'sonarr', image: 'lscr.io/linuxserver/sonarr:4', ready: false }]);
     expect(out.restarts).toBe(0);
+  });
+});
+
+/** The pod as the server's schema reads it; a refusal prints the issues. */
+function parses(out: KubePod): KubePod | undefined {
+  const parsed = KubePod.safeParse(JSON.parse(JSON.stringify(out)));
+  expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+  return parsed.data;
+}
+
+describe('toKubePod on the states real clusters produce', () => {
+  it('a Pending pod with no node, sent with nulls, has no nodeName and parses', () => {
+    // client-node copies a JSON null through; the cycle prunes it before any mapper runs.
+    const wire: V1Pod = JSON.parse(
+      JSON.stringify({
+        metadata: { name: 'queued', namespace: 'default', uid: 'u1', labels: null, ownerReferences: null },
+        spec: { nodeName: null, containers: [{ name: 'app', image: 'nginx:1.27' }] },
+        status: { phase: 'Pending', startTime: null, conditions: null, containerStatuses: null },
+      }),
+    );
+    pruneNulls(wire);
+    const out = toKubePod(wire);
+    expect(parses(out)).toEqual({
+      uid: 'u1',
+      name: 'queued',
+      namespace: 'default',
+      phase: 'Pending',
+      restarts: 0,
+      containers: [{ name: 'app', image: 'nginx:1.27', ready: false }],
+    });
+  });
+
+  it('an empty nodeName reads as no node', () => {
+    expect(toKubePod(pod('p', { spec: { nodeName: '', containers: [] } })).nodeName).toBeUndefined();
+  });
+
+  it('a terminating pod reads Terminating with its deadline while the phase stays Running', () => {
+    const deadline = new Date('2026-11-01T10:05:30Z');
+    const running = status('sonarr', { running: {} }, true);
+    const leaving = pod('leaving', {
+      metadata: { name: 'leaving', namespace: 'media', uid: 'u2', deletionTimestamp: deadline },
+      status: { phase: 'Running', containerStatuses: [running] },
+    });
+    expect(parses(toKubePod(leaving))).toMatchObject({
+      phase: 'Running',
+      reason: 'Terminating',
+      terminating: true,
+      deletionTimestamp: '2026-11-01T10:05:30.000Z',
+    });
+  });
+
+  it('a terminating pod on a lost node keeps the API reason, as kubectl does', () => {
+    const lost = pod('lost', {
+      metadata: { name: 'lost', namespace: 'media', uid: 'u3', deletionTimestamp: created },
+      status: {
+        phase: 'Running',
+        reason: 'NodeLost',
+        message: 'Node k8s-w-2 which was running pod is unresponsive',
+      },
+    });
+    expect(toKubePod(lost)).toMatchObject({ reason: 'NodeLost', terminating: true });
+    expect(toKubePod(pod('alive')).terminating).toBeUndefined();
+  });
+
+  it('a pod with no spec, no status and no owner is reported by name only', () => {
+    const out = toKubePod({ metadata: { name: 'bare', namespace: 'default', uid: 'u4' } });
+    expect(parses(out)).toEqual({
+      uid: 'u4',
+      name: 'bare',
+      namespace: 'default',
+      restarts: 0,
+      containers: [],
+    });
+  });
+
+  it('a container status without restartCount counts as 0, not NaN', () => {
+    const wire: V1ContainerStatus = JSON.parse('{"name":"sonarr","image":"x","imageID":"","ready":false}');
+    const out = toKubePod(pod('p', { status: { phase: 'Running', containerStatuses: [wire] } }));
+    expect(out.restarts).toBe(0);
+    parses(out);
+  });
+
+  it('a termination message past the schema cap is cut, not a refused report', () => {
+    const message = 'panic: '.padEnd(TEXT_MAX + 500, 'x');
+    const failed = status('sonarr', { terminated: { exitCode: 2, reason: 'Error', message } });
+    const out = toKubePod(pod('p', { status: { phase: 'Failed', containerStatuses: [failed] } }));
+    expect(out.message).toHaveLength(TEXT_MAX);
+    expect(out.containers?.[0]?.message).toHaveLength(TEXT_MAX);
+    parses(out);
   });
 });
 

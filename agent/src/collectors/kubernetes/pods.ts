@@ -1,11 +1,15 @@
 // Pods as the report carries them: status, containers, owner, usage, and a kubectl-style reason.
 import type { V1Container, V1ContainerStatus, V1Pod, V1PodStatus } from '@kubernetes/client-node';
 import type { KubeContainerState, KubePod, KubePodContainer, KubePodUsage } from '@pulse/shared';
+import { longText, shortText } from '../../report/text-limits.ts';
 import { namespacedMeta, owner, rfc3339 } from './meta.ts';
 import { isFailingInit, isProblemPod } from './problems.ts';
 
 /** The schema's bound on containers per pod. */
 const MAX_CONTAINERS = 256;
+
+/** What `kubectl get pods` prints for a pod whose deletion was requested. */
+const TERMINATING = 'Terminating';
 
 interface Why {
   reason?: string;
@@ -48,9 +52,13 @@ export function podReason(status: V1PodStatus | undefined): Why {
 function containerState(s: V1ContainerStatus | undefined): { state?: KubeContainerState } & Why {
   const { running, waiting, terminated } = s?.state ?? {};
   if (running) return { state: 'running' };
-  if (waiting) return { state: 'waiting', reason: waiting.reason, message: waiting.message };
-  if (terminated) return { state: 'terminated', reason: terminated.reason, message: terminated.message };
-  return {};
+  const why = waiting ?? terminated;
+  if (!why) return {};
+  return {
+    state: waiting ? 'waiting' : 'terminated',
+    reason: shortText(why.reason),
+    message: longText(why.message),
+  };
 }
 
 /** One entry per container in the spec: a pod the scheduler never placed has specs but no statuses. */
@@ -58,8 +66,8 @@ function containers(specs: V1Container[], statuses: V1ContainerStatus[]): KubePo
   return specs.slice(0, MAX_CONTAINERS).map((spec) => {
     const s = statuses.find((x) => x.name === spec.name);
     return {
-      name: spec.name,
-      image: spec.image ?? s?.image,
+      name: spec.name ?? '',
+      image: longText(spec.image ?? s?.image),
       ready: s?.ready ?? false,
       restartCount: s?.restartCount,
       ...containerState(s),
@@ -67,17 +75,34 @@ function containers(specs: V1Container[], statuses: V1ContainerStatus[]): KubePo
   });
 }
 
+/**
+ * The pod's reason: one the API gives (Evicted, NodeLost) first, then Terminating once deletion was
+ * requested (kubectl prints that over any container state), then what podReason derives.
+ */
+function reasonOf(pod: V1Pod): Why {
+  const status = pod.status;
+  if (pod.metadata?.deletionTimestamp && !status?.reason)
+    return { reason: TERMINATING, message: status?.message };
+  return podReason(status);
+}
+
 export function toKubePod(pod: V1Pod, usage?: KubePodUsage): KubePod {
   const status = pod.status;
   const statuses = status?.containerStatuses ?? [];
+  const why = reasonOf(pod);
   return {
     ...namespacedMeta(pod.metadata),
-    nodeName: pod.spec?.nodeName,
-    phase: status?.phase,
-    ...podReason(status),
-    qosClass: status?.qosClass,
+    // Unset until the scheduler binds the pod: a Pending pod may have no node at all.
+    nodeName: shortText(pod.spec?.nodeName),
+    phase: shortText(status?.phase),
+    reason: shortText(why.reason),
+    message: longText(why.message),
+    qosClass: shortText(status?.qosClass),
     startTime: rfc3339(status?.startTime),
-    restarts: statuses.reduce((sum, s) => sum + s.restartCount, 0),
+    // The phase stays Running while the containers stop, so deletion has its own flag.
+    terminating: pod.metadata?.deletionTimestamp ? true : undefined,
+    deletionTimestamp: rfc3339(pod.metadata?.deletionTimestamp),
+    restarts: statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0),
     ...owner(pod.metadata),
     usage,
     containers: containers(pod.spec?.containers ?? [], statuses),

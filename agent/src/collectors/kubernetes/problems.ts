@@ -8,7 +8,8 @@ const NOT_A_FAILURE = 'PodInitializing';
 export function isFailingInit(s: V1ContainerStatus): boolean {
   const { waiting, terminated } = s.state ?? {};
   if (terminated) return terminated.exitCode !== 0;
-  return waiting?.reason !== undefined && waiting.reason !== NOT_A_FAILURE;
+  // Truthiness, not `!== undefined`: this runs on every listed pod, before wire nulls are pruned.
+  return Boolean(waiting?.reason) && waiting?.reason !== NOT_A_FAILURE;
 }
 
 /**

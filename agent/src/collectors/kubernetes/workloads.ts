@@ -15,6 +15,7 @@ import type {
   KubeReplicaSet,
   KubeStatefulSet,
 } from '@pulse/shared';
+import { shortText } from '../../report/text-limits.ts';
 import { namespacedMeta, owner, rfc3339 } from './meta.ts';
 
 // spec.replicas defaults to 1 when unset, as the API server defaults it; status counters that are absent
@@ -84,7 +85,7 @@ export function toKubeJob(job: V1Job): KubeJob {
 export function toKubeCronJob(cj: V1CronJob): KubeCronJob {
   return {
     ...namespacedMeta(cj.metadata),
-    schedule: cj.spec?.schedule,
+    schedule: shortText(cj.spec?.schedule),
     suspend: cj.spec?.suspend,
     active: cj.status?.active?.length,
     lastScheduleTime: rfc3339(cj.status?.lastScheduleTime),

@@ -1,4 +1,5 @@
 // Every table of the store, for drizzle-kit and the client.
+export { agentInventory } from './agent-inventory.ts';
 export { agentSettings } from './agent-settings.ts';
 export { apiTokens } from './api-tokens.ts';
 export { hostIdentities } from './host-identities.ts';

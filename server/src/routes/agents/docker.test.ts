@@ -22,6 +22,13 @@ afterEach(() => h.close());
 const post = (body: unknown, token = agent, opts: { gzip?: boolean } = {}) =>
   postReport(h.app, token, body, { path: PATH, ...opts });
 
+/** The fixture stamped with the server's time, so no clock warning mixes with the ones under test. */
+function current() {
+  const report = dockerReport();
+  report.timestamp = new Date(clock.now()).toISOString();
+  return report;
+}
+
 async function state(): Promise<StateResponse> {
   return StateResponse.parse(
     await (await h.app.request('/api/state', { headers: { 'X-API-Token': admin } })).json(),
@@ -152,11 +159,98 @@ describe('POST /api/agents/docker/report', () => {
     });
     expect(inflated.status).toBe(413);
     expect(await errorOf(inflated)).toMatchObject({ details: { dimension: 'decoded_json' } });
-    const noId = dockerReport() as unknown as { containers: Array<{ id?: string }> };
-    delete noId.containers[1]?.id;
-    const missing = await post(noId);
-    expect((await errorOf(missing)).error).toContain('containers.1.id');
+    const noHostname = dockerReport() as unknown as { host: { hostname?: string } };
+    delete noHostname.host.hostname;
+    const missing = await post(noHostname);
+    expect(missing.status).toBe(400);
+    expect((await errorOf(missing)).error).toContain('host.hostname');
     expect((await state()).dockerHosts).toEqual([]);
+  });
+
+  it('drops one malformed container with a warning naming it, and keeps the others', async () => {
+    const report = current();
+    const names = report.containers.map((c) => c.name);
+    const raw = report as unknown as { containers: Array<Record<string, unknown>> };
+    const bad = raw.containers[2];
+    if (!bad) throw new Error('fixture has too few containers');
+    bad.name = 'n'.repeat(300);
+    const res = await post(report, agent, { gzip: true });
+    expect(res.status).toBe(200);
+    const answer = DockerReportResponse.parse(await res.json());
+    expect(answer.containers).toBe(names.length - 1);
+    expect(answer.warnings).toEqual([
+      {
+        path: 'containers[2]',
+        message: expect.stringMatching(
+          /^Dropped container "n{64}…" \(id ".+"\): name: Too big: expected string to have <=256 characters$/,
+        ),
+      },
+    ]);
+    const stored = (await state()).dockerHosts[0]?.containers.map((c) => c.name);
+    expect(stored).toEqual(names.filter((_, i) => i !== 2));
+  });
+
+  it('drops a container without an id the same way', async () => {
+    const report = current() as unknown as { containers: Array<{ id?: string }> };
+    delete report.containers[1]?.id;
+    const res = await post(report);
+    expect(res.status).toBe(200);
+    const answer = DockerReportResponse.parse(await res.json());
+    expect(answer.warnings?.map((w) => w.path)).toEqual(['containers[1]']);
+    expect(answer.warnings?.[0]?.message).toContain('id: is required and must not be blank');
+  });
+
+  it('answers a clean report without warnings', async () => {
+    const body: unknown = await (await post(current())).json();
+    expect(body).not.toHaveProperty('warnings');
+  });
+
+  it('refuses a 10 KB hostname with 400 naming host.hostname', async () => {
+    const report = current();
+    report.host.hostname = 'h'.repeat(10_000);
+    const res = await post(report);
+    expect(res.status).toBe(400);
+    const err = await errorOf(res);
+    expect(err.code).toBe('invalid_report');
+    expect(err.error).toContain('host.hostname: Too big: expected string to have <=253 characters');
+    expect((await state()).dockerHosts).toEqual([]);
+  });
+
+  it('refuses a gzip report nested 7,000 levels deep, and /api/state keeps answering', async () => {
+    await post(current());
+    const report = current() as unknown as { containers: Array<Record<string, unknown>> };
+    const first = report.containers[0];
+    if (!first) throw new Error('fixture has no containers');
+    first.healthcheckTargets = ['DEEP'];
+    // Spliced in as text: JSON.stringify of the nested value would itself recurse 7,000 frames deep.
+    const deep = `${'{"d":'.repeat(7000)}"bottom"${'}'.repeat(7000)}`;
+    const body = JSON.stringify(report).replace('"DEEP"', deep);
+    const res = await post(body, agent, { gzip: true });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({
+      code: 'invalid_json',
+      error: expect.stringMatching(/nests 7004 levels deep; at most 64 are allowed/),
+    });
+    const after = await h.app.request('/api/state', { headers: { 'X-API-Token': admin } });
+    expect(after.status).toBe(200);
+    expect(StateResponse.parse(await after.json()).dockerHosts[0]?.containers).toHaveLength(5);
+  });
+
+  it('drops a container whose healthcheck target nests past 8 levels, within the body limit of 64', async () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 20; i++) deep = { d: deep };
+    const report = current() as unknown as { containers: Array<Record<string, unknown>> };
+    const first = report.containers[0];
+    if (!first) throw new Error('fixture has no containers');
+    first.healthcheckTargets = ['http://127.0.0.1/health', deep];
+    const res = await post(report, agent, { gzip: true });
+    expect(res.status).toBe(200);
+    const [warning] = DockerReportResponse.parse(await res.json()).warnings ?? [];
+    expect(warning?.path).toBe('containers[0]');
+    expect(warning?.message).toMatch(/healthcheckTargets\[1\](\.d)+: Too deep: expected at most 8 levels/);
+    const after = await h.app.request('/api/state', { headers: { 'X-API-Token': admin } });
+    expect(after.status).toBe(200);
+    expect(StateResponse.parse(await after.json()).dockerHosts[0]?.containers).toHaveLength(4);
   });
 
   it('goes offline after clamp(interval × 4, 30 s, 10 min) without a report', async () => {

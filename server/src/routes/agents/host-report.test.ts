@@ -115,7 +115,8 @@ describe('POST /api/agents/host/report', () => {
   });
 
   it('accepts host-agent:report, the legacy alias of the scope', async () => {
-    const admin = await h.token(['settings:write'], 'admin');
+    // A token may only grant scopes it holds, so the minter holds the canonical one the alias maps to.
+    const admin = await h.token(['settings:write', 'agent:report'], 'admin');
     const created = await h.app.request('/api/security/tokens', {
       method: 'POST',
       headers: { 'X-API-Token': admin, 'Content-Type': 'application/json' },
@@ -138,6 +139,44 @@ describe('POST /api/agents/host/report', () => {
     expect(body.error).toContain('host.hostname');
     expect(body.request_id).toBe(res.headers.get('X-Request-ID'));
     expect((await state()).hosts).toEqual([]);
+  });
+
+  it('refuses a 10 KB hostname with 400 naming host.hostname, and stores nothing', async () => {
+    const res = await postReport(h.app, agentToken, reportFor({ hostname: 'h'.repeat(10_000) }));
+    expect(res.status).toBe(400);
+    const body = await errorOf(res);
+    expect(body.code).toBe('invalid_report');
+    expect(body.error).toContain('host.hostname: Too big: expected string to have <=253 characters');
+    expect((await state()).hosts).toEqual([]);
+  });
+
+  it('drops one malformed disk with a warning naming it, and applies the rest of the report', async () => {
+    const report = reportFor({ timestamp: new Date(clock.now()).toISOString() });
+    const root = report.disks?.[0];
+    if (!root) throw new Error('fixture has no disk');
+    const raw = report as unknown as { disks: unknown[] };
+    raw.disks = [
+      root,
+      { ...root, device: '/dev/vdb', mountpoint: '/data', usage: 140 },
+      { ...root, mountpoint: '/boot' },
+    ];
+    const res = await postReport(h.app, agentToken, report);
+    expect(res.status).toBe(200);
+    expect(HostReportResponse.parse(await res.json()).warnings).toEqual([
+      {
+        path: 'disks[1]',
+        message: 'Dropped disk "/data": usage: Too big: expected number to be <=100',
+      },
+    ]);
+    const host = (await state()).hosts[0];
+    expect(host?.disks.map((d) => d.mountpoint)).toEqual(['/', '/boot']);
+    expect(host?.hostname).toBe(report.host.hostname);
+  });
+
+  it('answers a clean report without warnings', async () => {
+    const report = reportFor({ timestamp: new Date(clock.now()).toISOString() });
+    const body: unknown = await (await postReport(h.app, agentToken, report)).json();
+    expect(body).not.toHaveProperty('warnings');
   });
 
   it('names the field and the problem for a wrong type', async () => {

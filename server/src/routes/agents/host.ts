@@ -2,9 +2,11 @@
 import { HostLookupQuery, HostReport, LIMITS, PATHS } from '@pulse/shared';
 import type { Handler } from 'hono';
 import type { AppDeps } from '../../deps.ts';
-import { parseQuery, readJson } from '../../http/body.ts';
+import { parseQuery } from '../../http/body.ts';
 import type { AppEnv } from '../../http/context.ts';
 import { ApiError } from '../../http/errors.ts';
+import { readReport, type TolerantList, withWarnings } from '../../http/tolerant-parse.ts';
+import { WarningLog } from '../../http/warning-log.ts';
 import { pathParam, type RouteSpec, route } from '../route.ts';
 
 const reportLimits = {
@@ -13,12 +15,25 @@ const reportLimits = {
   tooLarge: 'report_too_large' as const,
 };
 
+/** Lists whose items stand alone: a malformed one is dropped with a warning instead of failing the report. */
+const HOST_REPORT_LISTS: TolerantList[] = [
+  { path: ['disks'], noun: 'disk' },
+  { path: ['diskIO'], noun: 'disk I/O entry' },
+  { path: ['network'], noun: 'network interface' },
+  { path: ['sensors', 'smart'], noun: 'SMART disk' },
+  { path: ['sensors', 'custom'], noun: 'custom sensor' },
+  { path: ['sensors', 'gpu'], noun: 'GPU' },
+  { path: ['availabilityResults'], noun: 'availability result' },
+];
+
 export function hostAgentRoutes({ hostAgents, hostLinks, log }: AppDeps): RouteSpec[] {
+  const dropped = new WarningLog(log);
   const report: Handler<AppEnv> = async (c) => {
-    const body = await readJson(c.req, HostReport, reportLimits, 'invalid_report');
+    const { data: body, warnings } = await readReport(c.req, HostReport, reportLimits, HOST_REPORT_LISTS);
     const { applied, ...answer } = await hostAgents.ingest(body, c.get('token'));
     log.debug('host report', { agentId: answer.agentId, sequenceId: body.sequenceId, applied });
-    return c.json(answer);
+    dropped.note(`host:${answer.agentId}`, warnings);
+    return c.json(withWarnings(answer, warnings));
   };
 
   const lookup: Handler<AppEnv> = (c) => {

@@ -62,6 +62,79 @@ describe('POST /api/agents/kubernetes/report', () => {
     });
   });
 
+  it('accepts a Pending pod with no node (absent, or null as the Go agent sends it) and a terminating pod', async () => {
+    const report: Record<string, unknown> & { pods?: unknown[] } = structuredClone(kubernetesReport());
+    const at = '2026-11-22T09:59:40Z';
+    report.pods = [
+      ...(report.pods ?? []),
+      { uid: 'q1', name: 'queued-5f7d8-h2k4p', namespace: 'default', phase: 'Pending', nodeName: null },
+      {
+        uid: 'q2',
+        name: 'bare-pod',
+        namespace: 'default',
+        nodeName: null,
+        phase: null,
+        labels: null,
+        ownerKind: null,
+        containers: null,
+      },
+      {
+        uid: 't1',
+        name: 'web-6c9f8-zr9vd',
+        namespace: 'default',
+        nodeName: 'kube-w-1',
+        phase: 'Running',
+        reason: 'Terminating',
+        terminating: true,
+        deletionTimestamp: at,
+        containers: [{ name: 'web', ready: true, state: 'running' }],
+      },
+    ];
+    const res = await post(report);
+    expect(res.status).toBe(200);
+    expect(KubernetesReportResponse.parse(await res.json())).toMatchObject({ pods: 6 });
+
+    const body = await (await get('/api/state')).text();
+    const pods = StateResponse.parse(JSON.parse(body)).kubernetesClusters[0]?.pods ?? [];
+    const byName = (name: string) => pods.find((p) => p.name === name);
+    expect(byName('queued-5f7d8-h2k4p')).toEqual({
+      uid: 'q1',
+      name: 'queued-5f7d8-h2k4p',
+      namespace: 'default',
+      phase: 'Pending',
+    });
+    expect(byName('bare-pod')).toEqual({ uid: 'q2', name: 'bare-pod', namespace: 'default' });
+    expect(byName('web-6c9f8-zr9vd')).toMatchObject({ terminating: true, deletionTimestamp: at });
+    // The nulls are gone, not echoed back to the UI.
+    expect(body).not.toMatch(/"(nodeName|phase|labels|ownerKind|containers)":null/);
+
+    const list = ResourceListResponse.parse(
+      await (await get('/api/resources?source=kubernetes&type=pod&limit=100')).json(),
+    );
+    const pod = (name: string) => list.data.find((r) => r.name === name);
+    expect(pod('queued-5f7d8-h2k4p')).toMatchObject({ status: 'warning' });
+    expect(pod('queued-5f7d8-h2k4p')?.kubernetes?.nodeName).toBeUndefined();
+    expect(pod('web-6c9f8-zr9vd')?.kubernetes).toMatchObject({ nodeName: 'kube-w-1', reason: 'Terminating' });
+  });
+
+  it('drops a pod with a name past 256 or a message past 4096 characters, naming both, and keeps the rest', async () => {
+    const report: Record<string, unknown> & { pods?: unknown[] } = structuredClone(kubernetesReport());
+    const kept = report.pods?.length ?? 0;
+    report.pods = [
+      ...(report.pods ?? []),
+      { uid: 'p1', name: 'x'.repeat(257), namespace: 'default', message: 'm'.repeat(4097) },
+    ];
+    const res = await post(report);
+    expect(res.status).toBe(200);
+    const answer = KubernetesReportResponse.parse(await res.json());
+    expect(answer.pods).toBe(kept);
+    expect(answer.warnings?.map((w) => w.path)).toEqual([`pods[${kept}]`]);
+    expect(answer.warnings?.[0]?.message).toContain('name: ');
+    expect(answer.warnings?.[0]?.message).toContain('message: ');
+    const pods = StateResponse.parse(await (await get('/api/state')).json()).kubernetesClusters[0]?.pods;
+    expect(pods).toHaveLength(kept);
+  });
+
   it('refuses a report without cluster.id, naming it, and stores nothing', async () => {
     const r = kubernetesReport() as unknown as { cluster: { id?: string } };
     delete r.cluster.id;

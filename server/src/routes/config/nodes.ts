@@ -13,6 +13,7 @@ import { ApiError } from '../../http/errors.ts';
 import { normalizeBaseUrl } from '../../sources/proxmox/client/normalize.ts';
 import type { ProxmoxInstance } from '../../sources/proxmox/instance-store.ts';
 import { pathParam, type RouteSpec, route } from '../route.ts';
+import { upstreamError } from './upstream-error.ts';
 
 const limits = { maxWireBytes: LIMITS.defaultBodyBytes, maxDecodedBytes: LIMITS.defaultBodyBytes };
 
@@ -116,7 +117,9 @@ export function nodeConfigRoutes({ instances, proxmox }: AppDeps): RouteSpec[] {
           `Node '${instance.id}' is a ${instance.type} connection; only pve nodes form clusters`,
         );
       }
-      const cluster = await proxmox.refreshCluster(instance.id);
+      const cluster = await proxmox.refreshCluster(instance.id).catch((err: unknown) => {
+        throw upstreamError(err, `Refreshing the cluster of node '${instance.id}'`, instance.host);
+      });
       return c.json({ success: true, ...cluster, node: show(instances.require(instance.id)) });
     }),
   ];

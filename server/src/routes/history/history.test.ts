@@ -1,6 +1,7 @@
 import {
   ChartsResponse,
   ErrorEnvelope,
+  HistoryAllMetricsResponse,
   HistoryResponse,
   MetricsStoreStats,
   SystemConfigResponse,
@@ -56,6 +57,78 @@ describe('GET /api/metrics-store/history', () => {
     expect(body.points[1]?.timestamp).toBe((body.points[0]?.timestamp ?? 0) + 10_000);
   });
 
+  it('carries the window it read as start and end, in epoch ms', async () => {
+    const { h, token, hostId, clock } = await withHistory();
+    const res = await get(
+      h.app,
+      `/api/metrics-store/history?resourceType=agent&resourceId=${hostId}&metric=cpu&range=1h`,
+      token,
+    );
+    const body = HistoryResponse.parse(await res.json());
+    const end = Math.floor(clock.now() / 1000) * 1000;
+    expect(body).toMatchObject({ start: end - 3_600_000, end });
+    for (const p of body.points) {
+      expect(p.timestamp).toBeGreaterThanOrEqual(body.start);
+      expect(p.timestamp).toBeLessThanOrEqual(body.end);
+    }
+  });
+
+  it('without metric answers every metric of the resource, each as the single-metric query would', async () => {
+    const { h, token, hostId, clock } = await withHistory();
+    const base = `/api/metrics-store/history?resourceType=agent&resourceId=${hostId}&range=1h`;
+    const res = await get(h.app, base, token);
+    expect(res.status).toBe(200);
+    const body = HistoryAllMetricsResponse.parse(await res.json());
+    const end = Math.floor(clock.now() / 1000) * 1000;
+    expect(body).toMatchObject({
+      resourceType: 'agent',
+      resourceId: hostId,
+      range: '1h',
+      start: end - 3_600_000,
+      end,
+      source: 'store',
+    });
+    expect(body).not.toHaveProperty('metric');
+    // The recorded report gives at least cpu, memory and disk, twelve samples each.
+    const names = Object.keys(body.metrics);
+    expect(names).toEqual(expect.arrayContaining(['cpu', 'memory', 'disk']));
+    expect(names).toEqual([...names].sort());
+    for (const name of names) {
+      const one = HistoryResponse.parse(await (await get(h.app, `${base}&metric=${name}`, token)).json());
+      expect(body.metrics[name]).toEqual(one.points);
+      expect(body.tiers[name]).toBe(one.tier);
+    }
+    expect(body.metrics.cpu).toHaveLength(12);
+  });
+
+  it('reads an empty metric= as every metric, and applies maxPoints to each', async () => {
+    const { h, token, hostId } = await withHistory();
+    const res = await get(
+      h.app,
+      `/api/metrics-store/history?resourceType=agent&resourceId=${hostId}&metric=&range=1h&maxPoints=60`,
+      token,
+    );
+    expect(res.status).toBe(200);
+    const body = HistoryAllMetricsResponse.parse(await res.json());
+    expect(Object.keys(body.metrics).length).toBeGreaterThanOrEqual(3);
+    for (const points of Object.values(body.metrics)) {
+      expect(points.length).toBeGreaterThanOrEqual(2);
+      expect(points.length).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('without metric answers no metrics for an unknown resource', async () => {
+    const { h, token } = await withHistory();
+    const res = await get(h.app, '/api/metrics-store/history?resourceType=guest&resourceId=x', token);
+    expect(res.status).toBe(200);
+    expect(HistoryAllMetricsResponse.parse(await res.json())).toMatchObject({
+      resourceType: 'guest',
+      range: '24h',
+      metrics: {},
+      tiers: {},
+    });
+  });
+
   it('buckets to maxPoints with min and max', async () => {
     const { h, token, hostId } = await withHistory();
     const res = await get(
@@ -94,6 +167,7 @@ describe('GET /api/metrics-store/history', () => {
     ['resourceType=agent&resourceId=a&metric=cpu&maxPoints=5001', 'maxPoints', '5000'],
     ['resourceType=agent&resourceId=a&metric=cpu&maxPoints=ten', 'maxPoints', '5000'],
     ['resourceType=agent&metric=cpu', 'resourceId', 'resourceId'],
+    ['resourceType=agent&resourceId=a&metric=cpu%3Bdrop', 'metric', 'left out for every metric'],
   ])('refuses %s with 400 naming %s and the accepted values', async (query, field, hint) => {
     const { h, token } = await withHistory();
     const res = await get(h.app, `/api/metrics-store/history?${query}`, token);
@@ -127,15 +201,25 @@ describe('chart and store endpoints', () => {
   });
 
   it('GET /api/metrics-store/stats counts series and samples without file paths', async () => {
-    const { h, token } = await withHistory();
+    const { h, token, hostId } = await withHistory();
     await h.deps.history.flush();
     const res = await get(h.app, '/api/metrics-store/stats', token);
     const text = await res.text();
     const body = MetricsStoreStats.parse(JSON.parse(text));
-    // The recorded report gives cpu, memory and disk; rates need counters that move between reports.
+    // The store holds this one host: its series and raw samples are what its history answers. Gauges
+    // (cpu, memory, disk) have a sample per report; rates, where counters are reported, one fewer.
+    const history = await get(
+      h.app,
+      `/api/metrics-store/history?resourceType=agent&resourceId=${hostId}&range=1h`,
+      token,
+    );
+    const all = HistoryAllMetricsResponse.parse(await history.json());
+    const samples = Object.values(all.metrics).reduce((n, points) => n + points.length, 0);
+    expect(body.seriesCount).toBe(Object.keys(all.metrics).length);
     expect(body.seriesCount).toBeGreaterThanOrEqual(3);
     expect(body.tiers.map((t) => t.tier)).toEqual(['raw', 'minute', 'hourly', 'daily']);
-    expect(body.tiers[0]?.samples).toBe(12 * body.seriesCount);
+    expect(body.tiers[0]?.samples).toBe(samples);
+    expect(all.metrics.cpu).toHaveLength(12);
     expect(text).not.toContain(h.dataDir);
   });
 

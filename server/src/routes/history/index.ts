@@ -2,7 +2,7 @@
 import { ChartsQuery, HistoryQuery, type MetricsStoreStats } from '@pulse/shared';
 import type { AppDeps } from '../../deps.ts';
 import { chartData, storageChartData } from '../../history/charts.ts';
-import { queryHistory } from '../../history/query.ts';
+import { historyAnswer } from '../../history/query.ts';
 import { parseQuery } from '../../http/body.ts';
 import { type RouteSpec, route } from '../route.ts';
 
@@ -34,7 +34,7 @@ export function historyRoutes({ history, clock }: AppDeps): RouteSpec[] {
       return c.json(body);
     }),
     route('GET', '/api/metrics-store/history', 'monitoring:read', async (c) =>
-      c.json(await queryHistory(history.reader, clock.now(), parseQuery(HistoryQuery, c.req.query()))),
+      c.json(await historyAnswer(history.reader, clock.now(), parseQuery(HistoryQuery, c.req.query()))),
     ),
   ];
 }

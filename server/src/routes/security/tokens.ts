@@ -1,11 +1,31 @@
 // /api/security/tokens: list, create (the raw token is shown once), revoke.
-import { CreateTokenRequest, LIMITS } from '@pulse/shared';
+import { CreateTokenRequest, LIMITS, type Scope, scopesBeyond } from '@pulse/shared';
 import type { AppDeps } from '../../deps.ts';
 import { readJson } from '../../http/body.ts';
 import { ApiError } from '../../http/errors.ts';
+import type { TokenRecord } from '../../security/tokens.ts';
 import { pathParam, type RouteSpec, route } from '../route.ts';
 
 const limits = { maxWireBytes: LIMITS.defaultBodyBytes, maxDecodedBytes: LIMITS.defaultBodyBytes };
+
+/**
+ * A token may only mint scopes it holds itself, so settings:write cannot escalate into '*'.
+ * No token on this route means the first-run setup token, which exists to mint the first '*' token.
+ */
+function assertMayGrant(minter: TokenRecord | undefined, requested: readonly Scope[]): void {
+  if (!minter) return;
+  const beyond = scopesBeyond(minter.scopes, requested);
+  if (beyond.length === 0) return;
+  const list = beyond.map((s) => `'${s}'`).join(', ');
+  const hint = beyond.includes('*')
+    ? " Omitting 'scopes' asks for full access ('*'); list the scopes the new token needs instead."
+    : '';
+  throw new ApiError(
+    'insufficient_scope',
+    `The API token '${minter.name}' cannot grant scopes it does not hold itself: ${list}.${hint}`,
+    { missingScopes: beyond.join(',') },
+  );
+}
 
 export function tokenRoutes({ tokens }: AppDeps): RouteSpec[] {
   return [
@@ -16,6 +36,7 @@ export function tokenRoutes({ tokens }: AppDeps): RouteSpec[] {
       'settings:write',
       async (c) => {
         const body = await readJson(c.req, CreateTokenRequest, limits);
+        assertMayGrant(c.get('token'), body.scopes ?? ['*']);
         return c.json(await tokens.create(body), 201);
       },
       { acceptSetupToken: true },

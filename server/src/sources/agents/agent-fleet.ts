@@ -1,12 +1,14 @@
-// What Docker hosts and Kubernetes clusters share: admission (removal blocks, token binding), admin
-// settings applied to the state, removal with hide/force, and the online → offline sweep.
+// What Docker hosts and Kubernetes clusters share: admission (removal blocks, token binding, the cap per
+// token), admin settings applied to the state, removal with hide/force, and the online → offline sweep.
 import type { Clock } from '../../clock.ts';
 import { ApiError } from '../../http/errors.ts';
 import type { TokenRecord } from '../../security/tokens.ts';
 import { tokenHint } from '../../security/tokens.ts';
 import type { Collection } from '../../state/live-state.ts';
+import { type AgentLimits, assertUnderTokenCap } from './agent-limits.ts';
 import type { AgentSetting, AgentSettingsStore } from './agent-settings.ts';
 import type { AgentKind, RemovalBlocks } from './removal-blocks.ts';
+import { assertMayClaim, type TokenLookup } from './token-binding.ts';
 
 export interface FleetEntity {
   id: string;
@@ -26,12 +28,15 @@ export interface FleetDeps {
   blocks: RemovalBlocks;
   settings: AgentSettingsStore;
   clock: Clock;
+  tokens: TokenLookup;
+  limits: AgentLimits;
 }
 
 export interface FleetOptions<T> {
   kind: AgentKind;
-  /** What the API calls one of these, for messages. */
+  /** What the API calls one of these, and several, for messages. */
   noun: string;
+  nouns: string;
   offlineAfterMs: (intervalSeconds: number) => number;
   /** Docker: one token may not serve two agents. */
   exclusiveToken: boolean;
@@ -54,10 +59,31 @@ export class AgentFleet<T extends FleetEntity> {
     this.opts = opts;
   }
 
-  /** Refuses a report from a removed agent or over a token that another agent holds. */
+  /**
+   * Refuses a report for an agent another token holds, over a token that another agent holds (Docker),
+   * past the token's cap, or from a removed agent. Nothing is written before every check passed.
+   */
   async admit(id: string, token: TokenRecord | undefined, now: number): Promise<void> {
-    await this.deps.blocks.check(this.opts.kind, id, token?.createdAt, now);
-    if (!this.opts.exclusiveToken || !token) return;
+    const { kind } = this.opts;
+    if (token) {
+      const boundTokenId = this.deps.settings.get(kind, id).tokenId;
+      assertMayClaim({ kind, id, boundTokenId, token, tokens: this.deps.tokens, now });
+      this.assertTokenFree(id, token);
+      if (boundTokenId !== token.id) {
+        assertUnderTokenCap({
+          token,
+          count: this.deps.settings.countBoundTo(kind, token.id),
+          limit: this.deps.limits.maxHostsPerToken,
+          nouns: this.opts.nouns,
+          id,
+        });
+      }
+    }
+    await this.deps.blocks.check(kind, id, token?.createdAt, now);
+  }
+
+  private assertTokenFree(id: string, token: TokenRecord): void {
+    if (!this.opts.exclusiveToken) return;
     const holder = this.deps.settings.holderOf(this.opts.kind, token.id, id);
     if (holder && this.items.get(holder)) {
       throw new ApiError(

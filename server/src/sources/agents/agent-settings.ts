@@ -42,6 +42,13 @@ export class AgentSettingsStore {
     return undefined;
   }
 
+  /** How many agents of this kind report with this token (for the cap per token). */
+  countBoundTo(kind: AgentKind, tokenId: string): number {
+    let n = 0;
+    for (const [key, row] of this.rows) if (row.tokenId === tokenId && key.startsWith(`${kind}/`)) n++;
+    return n;
+  }
+
   async set(kind: AgentKind, id: string, patch: Partial<AgentSetting>, now: number): Promise<AgentSetting> {
     const current = this.get(kind, id);
     const next = { ...current, ...patch };

@@ -1,10 +1,11 @@
 // Docker/Podman agents as a domain: report ingest (identity, container rates) and fleet management.
-import type { DockerContainerState, DockerHostState, DockerReport } from '@pulse/shared';
+import type { DockerContainerState, DockerHostState, DockerReport, ReportWarning } from '@pulse/shared';
 import { containerAgentOfflineAfterMs, HOST_DEFAULT_INTERVAL_SECONDS } from '@pulse/shared';
 import type { Clock } from '../../clock.ts';
 import type { TokenRecord } from '../../security/tokens.ts';
 import type { Collection } from '../../state/live-state.ts';
 import { AgentFleet, type FleetDeps } from './agent-fleet.ts';
+import { assertContainerCap } from './agent-limits.ts';
 import { sanitizeId } from './host-identity.ts';
 import { reportTime } from './report-time.ts';
 
@@ -14,6 +15,7 @@ export interface DockerReportResult {
   containers: number;
   lastSeen: string;
   commands?: Array<{ id: string; type: string }>;
+  warnings?: ReportWarning[];
 }
 
 interface ContainerCounters {
@@ -38,12 +40,15 @@ export class DockerAgents {
   readonly fleet: AgentFleet<DockerHostState>;
   private readonly counters = new Map<string, Map<string, ContainerCounters>>();
   private readonly clock: Clock;
+  private readonly maxContainers: number;
 
   constructor(hosts: Collection<DockerHostState>, deps: FleetDeps) {
     this.clock = deps.clock;
+    this.maxContainers = deps.limits.maxContainersPerHost;
     this.fleet = new AgentFleet(hosts, deps, {
       kind: 'docker',
       noun: 'Docker host',
+      nouns: 'Docker hosts',
       offlineAfterMs: containerAgentOfflineAfterMs,
       exclusiveToken: true,
       reportedName: (h) => h.hostname,
@@ -54,8 +59,10 @@ export class DockerAgents {
   async ingest(report: DockerReport, token: TokenRecord | undefined): Promise<DockerReportResult> {
     const now = this.clock.now();
     const id = dockerHostId(report);
+    assertContainerCap(id, report.containers.length, this.maxContainers);
     await this.fleet.admit(id, token, now);
-    const reportedAt = reportTime(report.timestamp, now);
+    // Docker reports carry no sequence id: order by time, never more than a few minutes ahead of ours.
+    const { at: reportedAt, warning } = reportTime(report.timestamp, now);
     const previous = this.fleet.get(id);
     const lastSeen = new Date(now).toISOString();
     const result: DockerReportResult = {
@@ -63,8 +70,11 @@ export class DockerAgents {
       agentId: report.agent.id || id,
       containers: report.containers.length,
       lastSeen,
+      ...(warning ? { warnings: [warning] } : {}),
     };
-    if (previous && reportedAt < Date.parse(previous.reportedAt)) return result;
+    // A clamped report stands at the receipt time: never older than the last one.
+    if (previous && !warning && reportedAt < Date.parse(previous.reportedAt)) return result;
+    const clamped = (previous?.clampedTimestamps ?? 0) + (warning ? 1 : 0);
 
     const h = report.host;
     const built: DockerHostState = {
@@ -105,6 +115,7 @@ export class DockerAgents {
       swarm: h.swarm,
       hidden: false,
       pendingUninstall: false,
+      ...(clamped > 0 ? { clampedTimestamps: clamped } : {}),
     };
     const stored = await this.fleet.apply(built, token, now);
     // An agent marked for uninstall is told to stop with its next acknowledgement.

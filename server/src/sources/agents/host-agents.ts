@@ -3,6 +3,7 @@ import type { HostReport, HostState } from '@pulse/shared';
 import { hostOfflineAfterMs } from '@pulse/shared';
 import type { TokenRecord } from '../../security/tokens.ts';
 import { type HostAgentsDeps, HostIngest, type HostReportResult } from './host-ingest.ts';
+import type { StreamPosition } from './report-order.ts';
 
 export class HostAgents {
   private readonly ingestor: HostIngest;
@@ -15,6 +16,14 @@ export class HostAgents {
 
   ingest(report: HostReport, token: TokenRecord | undefined): Promise<HostReportResult> {
     return this.ingestor.ingest(report, token);
+  }
+
+  positionOf(hostId: string): StreamPosition | undefined {
+    return this.ingestor.positionOf(hostId);
+  }
+
+  restoreCursor(hostId: string, reportedAt: number, position: StreamPosition | undefined): void {
+    this.ingestor.restoreCursor(hostId, reportedAt, position);
   }
 
   /** By id first, then by hostname or display name (case-insensitive). */

@@ -1,5 +1,5 @@
 // Host report ingest: identity, ordering, rates, then one write to the live state.
-import type { HostReport, HostState } from '@pulse/shared';
+import type { HostReport, HostState, ReportWarning } from '@pulse/shared';
 import type { Clock } from '../../clock.ts';
 import type { TokenRecord } from '../../security/tokens.ts';
 import type { LiveState } from '../../state/live-state.ts';
@@ -7,6 +7,7 @@ import { type CounterSample, ratesBetween, sampleCounters } from './counter-rate
 import { hostFromReport } from './host-from-report.ts';
 import type { HostIdentityRegistry } from './host-identity.ts';
 import type { RemovalBlocks } from './removal-blocks.ts';
+import { advance, isStale, parseSequenceId, type ReportCursor, type StreamPosition } from './report-order.ts';
 import { reportTime } from './report-time.ts';
 
 export interface HostAgentsDeps {
@@ -27,23 +28,14 @@ export interface HostReportResult {
   serverVersion: string;
   /** False when the report repeated or predated one already applied (kept for the agent's ack only). */
   applied: boolean;
-}
-
-interface StreamPosition {
-  stream: string;
-  seq: number;
+  /** What the server did not take as sent (a timestamp far in the future). */
+  warnings?: ReportWarning[];
 }
 
 interface PerHost {
-  counters: CounterSample;
-  reportedAt: number;
-  position?: StreamPosition;
-}
-
-export function parseSequenceId(raw: string | undefined): StreamPosition | undefined {
-  const m = raw ? /^v1:([^:]+):(\d+)$/.exec(raw) : null;
-  if (!m?.[1] || !m[2]) return undefined;
-  return { stream: m[1], seq: Number(m[2]) };
+  /** Absent after a restart until the next report: rates need two readings of the same process. */
+  counters?: CounterSample;
+  cursor: ReportCursor;
 }
 
 export class HostIngest {
@@ -61,8 +53,7 @@ export class HostIngest {
     const nowIso = new Date(now).toISOString();
     const resolution = await identities.resolve({
       report,
-      tokenId: token?.id,
-      tokenCreatedAt: token?.createdAt,
+      token,
       now,
       isOnline: (id) => state.hosts.get(id)?.status === 'online',
     });
@@ -78,13 +69,19 @@ export class HostIngest {
       serverVersion: this.deps.serverVersion,
     };
 
-    const reportedAt = reportTime(report.timestamp, now);
+    const { at: reportedAt, warning } = reportTime(report.timestamp, now);
+    const warnings = warning ? { warnings: [warning] } : {};
     const prev = this.perHost.get(hostId);
     const position = parseSequenceId(report.sequenceId);
-    if (prev && isStale(prev, position, reportedAt)) return { ...result, applied: false };
+    if (prev && isStale(prev.cursor, position, reportedAt, warning !== undefined)) {
+      return { ...result, ...warnings, applied: false };
+    }
 
     const counters = sampleCounters(report, reportedAt);
-    const host = hostFromReport({
+    const current = state.hosts.get(hostId);
+    // Counted on the host so that an admin can see an agent whose clock keeps jumping ahead.
+    const clamped = (current?.clampedTimestamps ?? 0) + (warning ? 1 : 0);
+    const built = hostFromReport({
       hostId,
       agentId,
       report,
@@ -92,23 +89,27 @@ export class HostIngest {
       nowIso,
       reportedAtIso: new Date(reportedAt).toISOString(),
       rates: ratesBetween(prev?.counters, counters),
-      identityConflict: conflictFor(resolution.forkedFrom, state.hosts.get(hostId), report, state, nowIso),
+      identityConflict: conflictFor(resolution.forkedFrom, current, report, state, nowIso),
     });
-    this.perHost.set(hostId, { counters, reportedAt, position });
+    const host: HostState = clamped > 0 ? { ...built, clampedTimestamps: clamped } : built;
+    this.perHost.set(hostId, { counters, cursor: advance(prev?.cursor, position, reportedAt) });
     state.hosts.upsert(host, now);
-    return { ...result, applied: true };
+    return { ...result, ...warnings, applied: true };
   }
 
   forget(hostId: string): void {
     this.perHost.delete(hostId);
   }
-}
 
-/** A repeat of the same stream position, or a report older than the one shown, must not roll state back. */
-function isStale(prev: PerHost, position: StreamPosition | undefined, reportedAt: number): boolean {
-  if (position && prev.position && position.stream === prev.position.stream)
-    return position.seq <= prev.position.seq;
-  return reportedAt < prev.reportedAt;
+  /** The last applied stream position, for the inventory to keep across a restart. */
+  positionOf(hostId: string): StreamPosition | undefined {
+    return this.perHost.get(hostId)?.cursor.position;
+  }
+
+  /** Puts back where a host's reports had got to before a restart, so an older replay is not applied. */
+  restoreCursor(hostId: string, reportedAt: number, position: StreamPosition | undefined): void {
+    this.perHost.set(hostId, { cursor: advance(undefined, position, reportedAt) });
+  }
 }
 
 function conflictFor(

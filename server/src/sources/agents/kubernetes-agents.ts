@@ -1,5 +1,5 @@
 // Kubernetes agents as a domain: cluster report ingest and fleet management.
-import type { KubernetesClusterState, KubernetesReport } from '@pulse/shared';
+import type { KubernetesClusterState, KubernetesReport, ReportWarning } from '@pulse/shared';
 import { containerAgentOfflineAfterMs, HOST_DEFAULT_INTERVAL_SECONDS } from '@pulse/shared';
 import type { Clock } from '../../clock.ts';
 import type { TokenRecord } from '../../security/tokens.ts';
@@ -15,6 +15,7 @@ export interface KubernetesReportResult {
   pods: number;
   deployments: number;
   lastSeen: string;
+  warnings?: ReportWarning[];
 }
 
 export class KubernetesAgents {
@@ -26,6 +27,7 @@ export class KubernetesAgents {
     this.fleet = new AgentFleet(clusters, deps, {
       kind: 'kubernetes',
       noun: 'Kubernetes cluster',
+      nouns: 'Kubernetes clusters',
       offlineAfterMs: containerAgentOfflineAfterMs,
       exclusiveToken: false,
       reportedName: (c) => c.name,
@@ -46,9 +48,13 @@ export class KubernetesAgents {
       deployments: inventory.deployments?.length ?? 0,
       lastSeen,
     };
-    const reportedAt = reportTime(timestamp, now);
+    // Cluster reports carry no sequence id: order by time, never more than a few minutes ahead of ours.
+    const { at: reportedAt, warning } = reportTime(timestamp, now);
+    if (warning) result.warnings = [warning];
     const previous = this.fleet.get(id);
-    if (previous && reportedAt < Date.parse(previous.reportedAt)) return result;
+    // A clamped report stands at the receipt time: never older than the last one.
+    if (previous && !warning && reportedAt < Date.parse(previous.reportedAt)) return result;
+    const clamped = (previous?.clampedTimestamps ?? 0) + (warning ? 1 : 0);
 
     const name = cluster.name?.trim() || cluster.context || id;
     await this.fleet.apply(
@@ -73,6 +79,7 @@ export class KubernetesAgents {
         deployments: inventory.deployments ?? [],
         hidden: false,
         pendingUninstall: false,
+        ...(clamped > 0 ? { clampedTimestamps: clamped } : {}),
       },
       token,
       now,

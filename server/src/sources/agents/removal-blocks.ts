@@ -14,10 +14,17 @@ interface Block {
   removedAt: number;
 }
 
-const ALLOW_PATH: Record<AgentKind, (id: string) => string> = {
-  host: (id) => `/api/agents/host/${id}/allow-reenroll`,
-  docker: (id) => `/api/agents/docker/hosts/${id}/allow-reenroll`,
-  kubernetes: (id) => `/api/agents/kubernetes/clusters/${id}/allow-reenroll`,
+/** Where the API manages one agent of each kind, for messages that tell a user what to call. */
+export const AGENT_PATH: Record<AgentKind, (id: string) => string> = {
+  host: (id) => `/api/agents/host/${id}`,
+  docker: (id) => `/api/agents/docker/hosts/${id}`,
+  kubernetes: (id) => `/api/agents/kubernetes/clusters/${id}`,
+};
+
+export const AGENT_NOUN: Record<AgentKind, string> = {
+  host: 'Host',
+  docker: 'Docker host',
+  kubernetes: 'Kubernetes cluster',
 };
 
 export class RemovalBlocks {
@@ -47,7 +54,7 @@ export class RemovalBlocks {
     const until = new Date(block.removedAt + REENROLL_BLOCK_MS).toISOString();
     throw new ApiError(
       'reenroll_blocked',
-      `${kind === 'host' ? 'Host' : kind === 'docker' ? 'Docker host' : 'Kubernetes cluster'} '${id}' was removed at ${new Date(block.removedAt).toISOString()}; its reports are refused until ${until}. Allow it with POST ${ALLOW_PATH[kind](id)} or report with a token created after the removal`,
+      `${AGENT_NOUN[kind]} '${id}' was removed at ${new Date(block.removedAt).toISOString()}; its reports are refused until ${until}. Allow it with POST ${AGENT_PATH[kind](id)}/allow-reenroll or report with a token created after the removal`,
       { id, blockedUntil: until },
     );
   }

@@ -23,6 +23,31 @@ export interface ProxmoxErrorInit {
   cause?: unknown;
 }
 
+/** The step of a call that a failure belongs to, in the words an operator would use. */
+export function failedStep(err: ProxmoxError): string {
+  switch (err.kind) {
+    case 'dns':
+      return 'resolving the host name';
+    case 'tcp':
+      return 'connecting';
+    case 'timeout': {
+      const code = errorCode(err);
+      if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connecting';
+      return code === 'UND_ERR_HEADERS_TIMEOUT'
+        ? 'waiting for the response headers'
+        : 'waiting for an answer';
+    }
+    case 'tls':
+    case 'fingerprint':
+      return 'checking the TLS certificate';
+    case 'auth':
+    case 'forbidden':
+      return 'authenticating';
+    default:
+      return 'reading the answer';
+  }
+}
+
 const TRANSIENT_STATUSES = new Set([408, 425, 429]);
 
 export function isTransientFailure(kind: ProxmoxErrorKind, status: number | undefined): boolean {
