@@ -42,7 +42,7 @@ import {
   type Proc,
   type Service,
   startProcess,
-  startService,
+  startPulseServer,
   waitForHttp,
 } from './lib/proc.ts';
 
@@ -609,20 +609,9 @@ export default async function agentBench(): Promise<void> {
     const floorMem: Memory[] = [];
 
     const token = randomBytes(32).toString('hex');
-    const port = await freePort();
-    const server = await startService({
-      name: 'server',
-      args: [join(ROOT, 'server', 'src', 'main.ts')],
-      env: {
-        PORT: String(port),
-        BIND_ADDRESS: '127.0.0.1',
-        PULSE_DATA_DIR: mkdtempSync(join(scratch, 'server-data-')),
-        API_TOKENS: token,
-        API_TOKEN: '',
-        LOG_LEVEL: 'warn',
-      },
-      port,
-      healthPath: '/api/health',
+    const server = await startPulseServer({
+      dataDir: mkdtempSync(join(scratch, 'server-data-')),
+      token: token,
     });
     procs.push(server);
     // The floor has settled by now (the server took longer to start than it did).

@@ -60,6 +60,7 @@ import {
   rssMiB,
   type Service,
   startProcess,
+  startPulseServer,
   startService,
   waitForHttp,
 } from './lib/proc.ts';
@@ -650,20 +651,9 @@ export default async function dockerBench(): Promise<void> {
     const floor = startProcess('floor', process.execPath, ['-e', 'setInterval(() => {}, 1000)'], cleanEnv());
     procs.push(floor);
     const token = randomBytes(32).toString('hex');
-    const port = await freePort();
-    const server = await startService({
-      name: 'server',
-      args: [join(ROOT, 'server', 'src', 'main.ts')],
-      env: {
-        PORT: String(port),
-        BIND_ADDRESS: '127.0.0.1',
-        PULSE_DATA_DIR: mkdtempSync(join(scratch, 'server-data-')),
-        API_TOKENS: token,
-        API_TOKEN: '',
-        LOG_LEVEL: 'warn',
-      },
-      port,
-      healthPath: '/api/health',
+    const server = await startPulseServer({
+      dataDir: mkdtempSync(join(scratch, 'server-data-')),
+      token: token,
     });
     procs.push(server);
 
@@ -782,23 +772,10 @@ export default async function dockerBench(): Promise<void> {
     await bare.stop();
 
     const adminToken = randomBytes(32).toString('hex');
-    const port = await freePort();
-    const server = await startService({
-      name: 'server',
-      args: [
-        ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
-        join(ROOT, 'server', 'src', 'main.ts'),
-      ],
-      env: {
-        PORT: String(port),
-        BIND_ADDRESS: '127.0.0.1',
-        PULSE_DATA_DIR: mkdtempSync(join(scratch, 'ingest-data-')),
-        API_TOKENS: adminToken,
-        API_TOKEN: '',
-        LOG_LEVEL: 'warn',
-      },
-      port,
-      healthPath: '/api/health',
+    const server = await startPulseServer({
+      dataDir: mkdtempSync(join(scratch, 'ingest-data-')),
+      token: adminToken,
+      cpuProfDir,
     });
     services.push(server);
     const tokens = await createTokens(server.origin, adminToken, hosts);

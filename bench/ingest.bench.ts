@@ -15,7 +15,7 @@ import { HEADERS, HostReport, PATHS } from '@pulse/shared';
 import { envNumber } from './lib/figures.ts';
 import { createFleet } from './lib/fleet.ts';
 import { type LoadConfig, type LoadResult, runLoad } from './lib/load.ts';
-import { atExit, freePort, rssMiB, type Service, startService } from './lib/proc.ts';
+import { atExit, freePort, rssMiB, type Service, startPulseServer, startService } from './lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'ingest.json');
@@ -161,24 +161,7 @@ export default async function ingestBench(): Promise<void> {
 
     // Subject: the real server, on an empty data directory, with one full-access token.
     const token = randomBytes(32).toString('hex');
-    const port = await freePort();
-    const server = await startService({
-      name: 'server',
-      args: [
-        ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
-        join(ROOT, 'server', 'src', 'main.ts'),
-      ],
-      env: {
-        PORT: String(port),
-        BIND_ADDRESS: '127.0.0.1',
-        PULSE_DATA_DIR: dataDir,
-        API_TOKENS: token,
-        API_TOKEN: '',
-        LOG_LEVEL: 'warn',
-      },
-      port,
-      healthPath: '/api/health',
-    });
+    const server = await startPulseServer({ dataDir: dataDir, token: token, cpuProfDir });
     services.push(server);
     const auth = { [HEADERS.apiToken]: token };
     console.log('running: ingest (JSON)');

@@ -23,7 +23,7 @@ import { CreateTokenResponse, HEADERS, PATHS } from '@pulse/shared';
 import { dockerReport } from './lib/docker-fleet.ts';
 import { envInt, median, quantile } from './lib/figures.ts';
 import { createFleet } from './lib/fleet.ts';
-import { atExit, freePort, rssMiB, startService } from './lib/proc.ts';
+import { atExit, freePort, rssMiB, startPulseServer, startService } from './lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'state.json');
@@ -201,24 +201,7 @@ export default async function stateBench(): Promise<void> {
   const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
   const forgetDataDir = atExit(removeDataDir);
   const admin = randomBytes(32).toString('hex');
-  const port = await freePort();
-  const server = await startService({
-    name: 'server',
-    args: [
-      ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
-      join(ROOT, 'server', 'src', 'main.ts'),
-    ],
-    env: {
-      PORT: String(port),
-      BIND_ADDRESS: '127.0.0.1',
-      PULSE_DATA_DIR: dataDir,
-      API_TOKENS: admin,
-      API_TOKEN: '',
-      LOG_LEVEL: 'warn',
-    },
-    port,
-    healthPath: '/api/health',
-  });
+  const server = await startPulseServer({ dataDir: dataDir, token: admin, cpuProfDir });
   const origin = server.origin;
   const barePort = await freePort();
   const bare = await startService({

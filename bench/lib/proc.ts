@@ -208,6 +208,36 @@ export async function startService(opts: {
   };
 }
 
+const SERVER_MAIN = new URL('../../server/src/main.ts', import.meta.url).pathname;
+
+/**
+ * The Pulse server from source on a free loopback port, with one full-access token and warn-level logs.
+ * `cpuProfDir` runs it under --cpu-prof; `env` adds or overrides variables (PVE_POLLING_INTERVAL, ...).
+ */
+export async function startPulseServer(opts: {
+  dataDir: string;
+  token: string;
+  cpuProfDir?: string;
+  env?: Record<string, string>;
+}): Promise<Service> {
+  const port = await freePort();
+  return startService({
+    name: 'server',
+    args: [...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []), SERVER_MAIN],
+    env: {
+      PORT: String(port),
+      BIND_ADDRESS: '127.0.0.1',
+      PULSE_DATA_DIR: opts.dataDir,
+      API_TOKENS: opts.token,
+      API_TOKEN: '',
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    },
+    port,
+    healthPath: '/api/health',
+  });
+}
+
 /** SIGTERM, then SIGKILL if the child is still there after `graceMs`. */
 export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
