@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dockerReportFor, kubernetesReportFor } from '../../../testing/container-reports.ts';
 import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
 import { postReport, reportFor } from '../../../testing/reports.ts';
+import { ROW_REWRITE_MS } from './agent-inventory.ts';
 
 const MACHINE = 'eeeeeeee-1111-2222-3333-444444444444';
 const STREAM = 'f'.repeat(32);
@@ -133,5 +134,41 @@ describe('agents across a restart', () => {
     const second = await start();
     expect(second.deps.state.hosts.size).toBe(0);
     expect(second.deps.state.dockerHosts.size).toBe(1);
+  });
+
+  it('rewrites a stored agent that keeps reporting at most every ROW_REWRITE_MS, and everything on a clean stop', async () => {
+    const first = await start();
+    token = await first.token(['*'], 'agent');
+    const storedCpu = async () => {
+      const db = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+      try {
+        const row = await db.execute("SELECT item FROM agent_inventory WHERE kind = 'host'");
+        return JSON.parse(String(row.rows[0]?.item ?? '{}')).cpuUsage;
+      } finally {
+        db.close();
+      }
+    };
+    expect((await postReport(first.app, token, hostReport(1, 10))).status).toBe(200);
+    await first.deps.agentInventory.flush();
+    expect(await storedCpu()).toBe(10);
+
+    // Reports every 30 s for a while: the row waits for its rewrite time.
+    for (let seq = 2; seq <= 10; seq++) {
+      clock.advance(30_000);
+      expect((await postReport(first.app, token, hostReport(seq, seq * 10))).status).toBe(200);
+      await first.deps.agentInventory.flush();
+    }
+    expect(await storedCpu()).toBe(10);
+    expect(first.deps.agentInventory.pending).toBe(1);
+
+    clock.advance(ROW_REWRITE_MS);
+    expect((await postReport(first.app, token, hostReport(11, 77))).status).toBe(200);
+    await first.deps.agentInventory.flush();
+    expect(await storedCpu()).toBe(77);
+
+    clock.advance(30_000);
+    expect((await postReport(first.app, token, hostReport(12, 88))).status).toBe(200);
+    await stop(first);
+    expect(await storedCpu()).toBe(88);
   });
 });

@@ -41,6 +41,14 @@ const KIND_OF: Partial<Record<CollectionName, AgentKind>> = {
   kubernetesClusters: 'kubernetes',
 };
 
+/**
+ * A row already on disk is rewritten at most this often while its agent keeps reporting: every report
+ * changes the item, and rewriting a Docker host's containers on every tick would cost gigabytes a day.
+ * A clean stop writes everything; a crash shows an agent (offline) as it was up to this long ago, with
+ * the matching stream position, so nothing older than what is shown is applied after it.
+ */
+export const ROW_REWRITE_MS = 15 * 60_000;
+
 /** Rows per statement: well under SQLite's bound-parameter limit with 9 columns each. */
 const ROWS_PER_STATEMENT = 200;
 
@@ -66,6 +74,8 @@ function parseJson(text: string): unknown {
 export class AgentInventory {
   /** `kind/id` of items changed or removed since the last flush; what the state holds then is written. */
   private readonly dirty = new Map<string, { kind: AgentKind; id: string }>();
+  /** When each stored row was last written (or restored), by `kind/id`. */
+  private readonly writtenAt = new Map<string, number>();
   private readonly deps: InventoryDeps;
   private writing: Promise<void> = Promise.resolve();
   private unsubscribe: () => void = () => undefined;
@@ -85,9 +95,12 @@ export class AgentInventory {
     return inventory;
   }
 
-  /** Writes what changed since the last flush; one write at a time, so ticks and shutdown never overlap. */
-  flush(): Promise<void> {
-    const run = this.writing.then(() => this.writeDirty());
+  /**
+   * Writes new agents, removals, and changed agents whose row is older than ROW_REWRITE_MS; `all` (at
+   * shutdown) writes every change. One write at a time, so ticks and shutdown never overlap.
+   */
+  flush(all = false): Promise<void> {
+    const run = this.writing.then(() => this.writeDirty(all));
     this.writing = run.catch(() => undefined);
     return run;
   }
@@ -95,7 +108,7 @@ export class AgentInventory {
   /** Stops following the state and writes what is left. */
   close(): Promise<void> {
     this.unsubscribe();
-    return this.flush();
+    return this.flush(true);
   }
 
   get pending(): number {
@@ -116,20 +129,29 @@ export class AgentInventory {
     return state.kubernetesClusters.get(id);
   }
 
-  private async writeDirty(): Promise<void> {
+  private async writeDirty(all: boolean): Promise<void> {
     if (this.dirty.size === 0) return;
-    const batch = [...this.dirty.entries()];
-    this.dirty.clear();
     const now = this.deps.clock.now();
+    const batch: Array<[string, { kind: AgentKind; id: string }]> = [];
     const rows: Row[] = [];
     const gone: Record<AgentKind, string[]> = { host: [], docker: [], kubernetes: [] };
-    for (const [, { kind, id }] of batch) {
-      const item = this.itemOf(kind, id);
-      if (item) rows.push(this.rowOf(kind, item, now));
-      else gone[kind].push(id);
+    for (const [key, entry] of this.dirty) {
+      const item = this.itemOf(entry.kind, entry.id);
+      const written = this.writtenAt.get(key);
+      // A stored agent that keeps reporting waits for its rewrite time; new and removed ones go now.
+      if (item && !all && written !== undefined && now - written < ROW_REWRITE_MS) continue;
+      batch.push([key, entry]);
+      if (item) rows.push(this.rowOf(entry.kind, item, now));
+      else gone[entry.kind].push(entry.id);
     }
+    for (const [key] of batch) this.dirty.delete(key);
+    if (batch.length === 0) return;
     try {
       await this.write(rows, gone);
+      for (const [key, { kind, id }] of batch) {
+        if (this.itemOf(kind, id)) this.writtenAt.set(key, now);
+        else this.writtenAt.delete(key);
+      }
     } catch (err) {
       // Back into the dirty set for the next tick; a change noted meanwhile is already there.
       for (const [key, entry] of batch) if (!this.dirty.has(key)) this.dirty.set(key, entry);
@@ -189,6 +211,7 @@ export class AgentInventory {
     const skipped: string[] = [];
     for (const row of await db.select().from(agentInventory)) {
       if (!this.restoreRow(row, now)) skipped.push(`${row.kind}/${row.id}`);
+      else this.writtenAt.set(`${row.kind}/${row.id}`, row.updatedAt);
     }
     if (skipped.length > 0) {
       // Written by a version whose shape this one does not read: the agent's next report replaces it.
