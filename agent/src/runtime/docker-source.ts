@@ -1,52 +1,82 @@
-// The Docker module as a report source: connect with the reporter's back-off, collect, wrap in the report.
+// The Docker module as a report source: ping the engine, load the module once it answers, collect, report.
 import type { DockerReport, Logger } from '@pulse/shared';
 import { PATHS } from '@pulse/shared/protocol';
-import { createDockerCollector } from '../collectors/docker/collect.ts';
+import { resolveEndpoints } from '../collectors/docker/engine-endpoints.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { ReportIdentity } from '../report/host-report.ts';
 import { ackedCommands, looksLikeReport } from '../report/shape.ts';
+import type { DockerModule } from './docker-module.ts';
+import { pingEngine } from './engine-ping.ts';
 import type { ModuleRegistry } from './module-status.ts';
-import type { ReportSource } from './reporter.ts';
-import { agentInfo, lostAsSourceLost } from './source-common.ts';
+import { type ReportSource, SourceLost } from './reporter.ts';
 
+export interface DockerSourceOptions {
+  /** How long each endpoint has to answer the ping (default 2 s). */
+  pingTimeoutMs?: number;
+}
+
+/**
+ * The module (dockerode, docker-modem and the collectors: tens of MiB) is imported only after an engine
+ * answered a plain HTTP ping, so a machine with only the Docker CLI on PATH never loads it. When the engine
+ * goes away the collector is closed and dropped while the reporter backs off and pings again. Node caches
+ * an imported module for the life of the process, so "unloading" means dropping our references (collector,
+ * clients, sockets, memo of containers), which lets their memory be collected; the code stays loaded.
+ */
 export function dockerSource(
-  config: AgentConfig,
+  config: Pick<AgentConfig, 'intervalMs' | 'dockerRuntime'>,
   identity: ReportIdentity,
   modules: ModuleRegistry,
   log: Logger,
   env: Record<string, string | undefined>,
+  opts: DockerSourceOptions = {},
 ): ReportSource<DockerReport> {
   // A collection must end before the next one is due; 25 s at most, as with the default 30 s interval.
   const cycleBudgetMs = Math.min(25_000, Math.max(5_000, config.intervalMs * 0.8));
-  const collector = createDockerCollector({ runtime: config.dockerRuntime, env, log, cycleBudgetMs });
+  const endpoints = resolveEndpoints(config.dockerRuntime, env);
   const seenCommands = new Set<string>();
+  let loaded: DockerModule | undefined;
+
+  const unload = () => {
+    loaded?.close();
+    loaded = undefined;
+  };
+
   return {
     name: 'docker',
     path: PATHS.dockerReport,
     bufferFile: 'report-buffer-docker.json',
     isReport: looksLikeReport<DockerReport>('host'),
     async prepare() {
-      const conn = await collector.connect();
-      return conn.ok ? undefined : conn.reason;
+      const ping = await pingEngine(endpoints, opts.pingTimeoutMs);
+      if (!ping.ok) {
+        unload();
+        return ping.reason;
+      }
+      if (loaded === undefined) {
+        const { openDockerModule } = await import('./docker-module.ts');
+        loaded = openDockerModule({
+          runtime: config.dockerRuntime,
+          env,
+          endpoints,
+          log,
+          cycleBudgetMs,
+          identity,
+        });
+      }
+      // An engine answers but is not usable yet (the other runtime, API errors): the module stays loaded
+      // and its collector says why, once per reason.
+      return loaded.connect();
     },
     async build() {
-      const c = await collector.collect().catch(lostAsSourceLost);
-      modules.set('docker', { state: 'running', notes: c.notes });
-      return {
-        agent: agentInfo(identity),
-        host: { ...c.host, hostname: identity.hostname, machineId: identity.machineId },
-        containers: c.containers,
-        images: c.images,
-        volumes: c.volumes,
-        networks: c.networks,
-        storageUsage: c.storageUsage,
-        services: c.services,
-        tasks: c.tasks,
-        nodes: c.nodes,
-        secrets: c.secrets,
-        configs: c.configs,
-        timestamp: new Date().toISOString(),
-      };
+      if (loaded === undefined) throw new SourceLost('docker: no container engine connected');
+      try {
+        const { report, notes } = await loaded.report();
+        modules.set('docker', { state: 'running', notes });
+        return report;
+      } catch (err) {
+        if (err instanceof SourceLost) unload();
+        throw err;
+      }
     },
     onAck(body) {
       for (const command of ackedCommands(body)) {
@@ -60,6 +90,6 @@ export function dockerSource(
         });
       }
     },
-    close: () => collector.close(),
+    close: unload,
   };
 }

@@ -2,12 +2,13 @@
 import type { KubernetesReport, Logger } from '@pulse/shared';
 import { PATHS } from '@pulse/shared/protocol';
 import { createKubernetesCollector } from '../collectors/kubernetes/collect.ts';
+import { ClusterLost } from '../collectors/kubernetes/errors.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { ReportIdentity } from '../report/host-report.ts';
 import { looksLikeReport } from '../report/shape.ts';
 import type { ModuleRegistry } from './module-status.ts';
-import type { ReportSource } from './reporter.ts';
-import { agentInfo, lostAsSourceLost } from './source-common.ts';
+import { type ReportSource, SourceLost } from './reporter.ts';
+import { agentInfo } from './source-common.ts';
 
 export function kubernetesSource(
   config: AgentConfig,
@@ -37,7 +38,10 @@ export function kubernetesSource(
       return conn.ok ? undefined : conn.reason;
     },
     async build() {
-      const { notes, ...c } = await collector.collect().catch(lostAsSourceLost);
+      const { notes, ...c } = await collector.collect().catch((err: unknown) => {
+        // The collector's "gone" error is the reporter's cue to reconnect.
+        throw err instanceof ClusterLost ? new SourceLost(err.message) : err;
+      });
       modules.set('kubernetes', { state: 'running', notes });
       return { ...c, agent: agentInfo(identity), timestamp: new Date().toISOString() };
     },

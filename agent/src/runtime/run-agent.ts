@@ -6,6 +6,7 @@ import { machineId, resolveAgentId } from '../config/identity.ts';
 import type { ReportIdentity } from '../report/host-report.ts';
 import { PulseClient } from '../transport/client.ts';
 import { AGENT_VERSION } from '../version.ts';
+import { dockerSource } from './docker-source.ts';
 import { type HealthSnapshot, startHealthServer } from './health-server.ts';
 import { hostSource } from './host-source.ts';
 import { ModuleRegistry } from './module-status.ts';
@@ -46,16 +47,13 @@ export async function runAgent(
     enabled: config.enableDocker,
     state: config.enableDocker ? 'starting' : 'disabled',
   });
-  // The container modules pull in dockerode and the Kubernetes client (tens of MiB once loaded): load
-  // them only when they are turned on.
-  if (config.enableDocker) {
-    const { dockerSource } = await import('./docker-source.ts');
-    sources.push(dockerSource(config, identity, modules, log, env));
-  }
+  // The Docker source is light: it loads dockerode and the collectors itself, once an engine answers.
+  if (config.enableDocker) sources.push(dockerSource(config, identity, modules, log, env));
   modules.set('kubernetes', {
     enabled: config.enableKubernetes,
     state: config.enableKubernetes ? 'starting' : 'disabled',
   });
+  // The Kubernetes client is tens of MiB once loaded: load it only when the module is turned on.
   if (config.enableKubernetes) {
     const { kubernetesSource } = await import('./kubernetes-source.ts');
     sources.push(kubernetesSource(config, identity, modules, log, env));

@@ -1,8 +1,6 @@
-// What the Docker and Kubernetes report sources share: the agent block and the "source lost" mapping.
-import { EngineLost } from '../collectors/docker/engine-api.ts';
-import { ClusterLost } from '../collectors/kubernetes/errors.ts';
+// What the Docker and Kubernetes report sources share: the agent block. Kept free of either module's
+// imports, so loading one module's source does not load the other's client library.
 import type { ReportIdentity } from '../report/host-report.ts';
-import { SourceLost } from './reporter.ts';
 
 export function agentInfo(identity: ReportIdentity) {
   return {
@@ -11,10 +9,4 @@ export function agentInfo(identity: ReportIdentity) {
     type: 'unified' as const,
     intervalSeconds: identity.intervalSeconds,
   };
-}
-
-/** The collectors' own "gone" errors become the reporter's cue to reconnect. */
-export function lostAsSourceLost(err: unknown): never {
-  if (err instanceof EngineLost || err instanceof ClusterLost) throw new SourceLost(err.message);
-  throw err;
 }

@@ -1,31 +1,21 @@
-// GET /api/charts and /api/storage-charts: every stored series of the range, grouped the way the
-// dashboard reads them (guests, nodes, storage, Docker containers and hosts, agents).
+// GET /api/charts and /api/storage-charts: the stored series of the range, grouped the way the
+// dashboard reads them (guests, nodes, storage, Docker containers and hosts, agents), one page at a time.
 import {
   type ChartRange,
   type ChartSeriesMap,
+  type ChartsQuery,
   type ChartsResponse,
   parseHistoryRange,
   type StorageChartsResponse,
 } from '@pulse/shared';
+import { chartPage, GROUP_OF_TYPE } from './chart-page.ts';
 import type { HistoryReader } from './history-reader.ts';
 import { capPoints } from './query.ts';
 import type { Series } from './series.ts';
 import { type Tier, tierForDuration, tierName } from './tiers.ts';
 
-/** Points per series in chart answers; the dashboard draws no more. */
+/** Points per series in storage chart answers; the dashboard draws no more. */
 export const CHART_MAX_POINTS = 500;
-
-const GROUP_OF_TYPE: Readonly<
-  Record<string, keyof Omit<ChartsResponse, 'guestTypes' | 'timestamp' | 'stats'>>
-> = {
-  vm: 'data',
-  container: 'data',
-  node: 'nodeData',
-  storage: 'storageData',
-  dockerContainer: 'dockerData',
-  dockerHost: 'dockerHostData',
-  agent: 'agentData',
-};
 
 interface ChartRead {
   maps: Map<string, ChartSeriesMap>;
@@ -37,6 +27,7 @@ async function readCharts(
   list: readonly Series[],
   range: string,
   nowMs: number,
+  maxPoints: number,
   groupOf: (s: Series) => string | undefined,
 ): Promise<ChartRead> {
   const duration = parseHistoryRange(range) ?? 3600;
@@ -52,7 +43,8 @@ async function readCharts(
     const group = groupOf(s);
     const raw = points.get(s.id);
     if (!group || !raw || raw.t.length === 0) continue;
-    const p = capPoints(raw, tier, from, duration, CHART_MAX_POINTS);
+    // Bucketing only ever shrinks an answer: a series already within the budget keeps its own timestamps.
+    const p = raw.t.length <= maxPoints ? raw : capPoints(raw, tier, from, duration, maxPoints);
     const map = maps.get(group) ?? {};
     maps.set(group, map);
     const metrics = map[s.resourceId] ?? {};
@@ -71,13 +63,20 @@ async function readCharts(
 
 export async function chartData(
   reader: HistoryReader,
-  range: ChartRange,
+  query: ChartsQuery,
   nowMs: number,
 ): Promise<ChartsResponse> {
-  const list = reader.dictionary.all().filter((s) => s.resourceType in GROUP_OF_TYPE);
-  const { maps, stats } = await readCharts(reader, list, range, nowMs, (s) => GROUP_OF_TYPE[s.resourceType]);
+  const { series, meta } = chartPage(reader.dictionary.all(), query);
+  const { maps, stats } = await readCharts(
+    reader,
+    series,
+    query.range,
+    nowMs,
+    meta.maxPoints,
+    (s) => GROUP_OF_TYPE[s.resourceType],
+  );
   const guestTypes: ChartsResponse['guestTypes'] = {};
-  for (const s of list) {
+  for (const s of series) {
     if (s.resourceType === 'vm' || s.resourceType === 'container') guestTypes[s.resourceId] = s.resourceType;
   }
   return {
@@ -90,6 +89,7 @@ export async function chartData(
     guestTypes,
     timestamp: nowMs,
     stats,
+    meta,
   };
 }
 
@@ -99,6 +99,6 @@ export async function storageChartData(
   nowMs: number,
 ): Promise<StorageChartsResponse> {
   const list = reader.dictionary.all().filter((s) => s.resourceType === 'storage');
-  const { maps, stats } = await readCharts(reader, list, range, nowMs, () => 'storageData');
+  const { maps, stats } = await readCharts(reader, list, range, nowMs, CHART_MAX_POINTS, () => 'storageData');
   return { storageData: maps.get('storageData') ?? {}, timestamp: nowMs, stats };
 }

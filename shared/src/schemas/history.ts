@@ -119,9 +119,65 @@ export const HistoryAllMetricsResponse = z.object({
 });
 export type HistoryAllMetricsResponse = z.infer<typeof HistoryAllMetricsResponse>;
 
-export const ChartsQuery = z.object({
+export const StorageChartsQuery = z.object({
   range: z.enum(CHART_RANGES, { error: `range must be one of ${CHART_RANGES.join(', ')}` }).default('1h'),
 });
+
+/** The groups of a charts answer, in the order they are answered. */
+export const CHART_GROUPS = [
+  'data',
+  'nodeData',
+  'storageData',
+  'dockerData',
+  'dockerHostData',
+  'agentData',
+] as const;
+export type ChartGroup = (typeof CHART_GROUPS)[number];
+
+/**
+ * Defaults keep a 1,000-host + 20,000-container fleet's answer near 1 MB (25 resources × ≤ 8 metrics ×
+ * 60 points × ~42 bytes per group); the maxima bound what one explicit request can ask for.
+ */
+/**
+ * Chart answer bounds. Without `maxPoints` and `limit`, an answer holds about `pointBudget` points
+ * (~2 MB): a fleet whose every series fits in it at `minDefaultPoints` each gets all of them, with as
+ * many points as the budget allows (at most `maxPoints.max`); a larger fleet gets one page of
+ * `limit.default` resources per group at `minDefaultPoints`.
+ */
+export const CHART_LIMITS = {
+  pointBudget: 50_000,
+  minDefaultPoints: 60,
+  maxPoints: { max: 500 },
+  limit: { default: 25, max: 200 },
+} as const;
+
+function intParam(name: string, min: number, max: number) {
+  const hint = `${name} must be an integer from ${min} to ${max}`;
+  return z.coerce.number({ error: hint }).int(hint).min(min, hint).max(max, hint);
+}
+
+const chartTypeHint = `type must be a comma-separated list of ${acceptedTypes.join(', ')}`;
+
+export const ChartsQuery = StorageChartsQuery.extend({
+  /** Points per series at most; a series with fewer stored points is answered as stored. */
+  maxPoints: intParam('maxPoints', 1, CHART_LIMITS.maxPoints.max).optional(),
+  /** Resources per group per page, ordered by id; left out, every resource when the fleet fits the budget. */
+  limit: intParam('limit', 1, CHART_LIMITS.limit.max).optional(),
+  /** 1-based page of `limit` resources in every group. */
+  page: intParam('page', 1, 1_000_000).default(1),
+  /** Resource types to answer (aliases `guest`, `docker` expand); left out: every type. */
+  type: z
+    .string({ error: chartTypeHint })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== ''),
+    )
+    .pipe(z.array(z.enum(acceptedTypes, { error: chartTypeHint })).min(1, chartTypeHint))
+    .optional(),
+});
+export type ChartsQuery = z.infer<typeof ChartsQuery>;
 
 export const ChartPoint = z.object({ timestamp: z.number(), value: z.number() });
 export type ChartPoint = z.infer<typeof ChartPoint>;
@@ -137,6 +193,31 @@ export const ChartStats = z.object({
   pointCount: z.number(),
 });
 
+export const ChartGroupCount = z.object({
+  /** Resources of the group with stored series (after `type`). */
+  total: z.number(),
+  /** Resources of the group on this page. */
+  returned: z.number(),
+});
+export type ChartGroupCount = z.infer<typeof ChartGroupCount>;
+
+export const ChartsMeta = z.object({
+  /** True when some group has resources beyond this page. */
+  capped: z.boolean(),
+  maxPoints: z.number(),
+  limit: z.number(),
+  page: z.number(),
+  groups: z.object({
+    data: ChartGroupCount,
+    nodeData: ChartGroupCount,
+    storageData: ChartGroupCount,
+    dockerData: ChartGroupCount,
+    dockerHostData: ChartGroupCount,
+    agentData: ChartGroupCount,
+  }),
+});
+export type ChartsMeta = z.infer<typeof ChartsMeta>;
+
 export const ChartsResponse = z.object({
   data: ChartSeriesMap,
   nodeData: ChartSeriesMap,
@@ -148,6 +229,8 @@ export const ChartsResponse = z.object({
   guestTypes: z.record(z.string(), z.enum(['vm', 'container'])),
   timestamp: z.number(),
   stats: ChartStats,
+  /** What the answer left out; absent from servers that answered every series. */
+  meta: ChartsMeta.optional(),
 });
 export type ChartsResponse = z.infer<typeof ChartsResponse>;
 

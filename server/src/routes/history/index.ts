@@ -1,5 +1,5 @@
 // Metrics history reads: /api/charts, /api/storage-charts, /api/metrics-store/stats and /history.
-import { ChartsQuery, HistoryQuery, type MetricsStoreStats } from '@pulse/shared';
+import { ChartsQuery, HistoryQuery, type MetricsStoreStats, StorageChartsQuery } from '@pulse/shared';
 import type { AppDeps } from '../../deps.ts';
 import { chartData, storageChartData } from '../../history/charts.ts';
 import { historyAnswer } from '../../history/query.ts';
@@ -9,11 +9,10 @@ import { type RouteSpec, route } from '../route.ts';
 export function historyRoutes({ history, clock }: AppDeps): RouteSpec[] {
   return [
     route('GET', '/api/charts', 'monitoring:read', async (c) => {
-      const { range } = parseQuery(ChartsQuery, c.req.query());
-      return c.json(await chartData(history.reader, range, clock.now()));
+      return c.json(await chartData(history.reader, parseQuery(ChartsQuery, c.req.query()), clock.now()));
     }),
     route('GET', '/api/storage-charts', 'monitoring:read', async (c) => {
-      const { range } = parseQuery(ChartsQuery, c.req.query());
+      const { range } = parseQuery(StorageChartsQuery, c.req.query());
       return c.json(await storageChartData(history.reader, range, clock.now()));
     }),
     route('GET', '/api/metrics-store/stats', 'monitoring:read', async (c) => {
