@@ -1,10 +1,10 @@
 // The real server process: private data directory modes fixed up on start, the browser safety headers
 // on a real port, and the per-address connection cap set through the environment.
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type RawClient, rawClient } from '../server/testing/serve-app.ts';
 import { type ServerProcess, startServer } from './support/server-process.ts';
 
 const CAP = 3;
@@ -24,28 +24,6 @@ afterAll(async () => {
   await server?.stop();
   rmSync(root, { recursive: true, force: true });
 });
-
-interface Conn {
-  socket: Socket;
-  closed: () => boolean;
-  text: () => string;
-}
-
-async function open(port: number): Promise<Conn> {
-  const socket = connect(port, '127.0.0.1');
-  let closed = false;
-  let text = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (d: string) => {
-    text += d;
-  });
-  socket.on('error', () => {});
-  socket.on('close', () => {
-    closed = true;
-  });
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return { socket, closed: () => closed, text: () => text };
-}
 
 describe('server hardening on a real process', () => {
   it('keeps the data directory 0700 and every file in it 0600, logging what it tightened', async () => {
@@ -90,16 +68,16 @@ describe('the per-address connection cap', () => {
 
   it(`closes the connection past PULSE_MAX_CONNECTIONS_PER_IP=${CAP} and keeps the others`, async () => {
     const port = Number(new URL(capped.url).port);
-    const kept: Conn[] = [];
-    for (let i = 0; i < CAP; i++) kept.push(await open(port));
+    const kept: RawClient[] = [];
+    for (let i = 0; i < CAP; i++) kept.push(await rawClient(port));
     // Each accepted socket proves itself with an answer, so the server has counted all of them.
     for (const c of kept) c.socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n');
-    await vi.waitFor(() => expect(kept.every((c) => c.text().includes('200 OK'))).toBe(true), {
+    await vi.waitFor(() => expect(kept.every((c) => c.received().includes('200 OK'))).toBe(true), {
       timeout: 15_000,
     });
-    const extra = await open(port);
+    const extra = await rawClient(port);
     await vi.waitFor(() => expect(extra.closed()).toBe(true), { timeout: 15_000 });
-    expect(extra.text()).toBe('');
+    expect(extra.received()).toBe('');
     expect(kept.some((c) => c.closed())).toBe(false);
     for (const c of kept) c.socket.destroy();
   });

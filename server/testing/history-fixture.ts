@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { openDb } from '../src/db/client.ts';
 import { HistoryStore } from '../src/history/history-store.ts';
 import { DEFAULT_RETENTION, type MetricsRetention } from '../src/history/tiers.ts';
-import { FakeClock } from './harness.ts';
+import { FakeClock, type Harness, makeHarness } from './harness.ts';
+import { postReport, reportFor } from './reports.ts';
 
 export interface StoreFixture {
   store: HistoryStore;
@@ -55,4 +56,24 @@ export async function drive(
     fx.clock.advance(stepMs);
   }
   await fx.store.tick();
+}
+
+/** A harness whose one host (`web-1`) reported 12 times, 10 s apart, with the history writer ticked after each. */
+export async function hostWithHistory(): Promise<{
+  h: Harness;
+  token: string;
+  hostId: string;
+  clock: FakeClock;
+}> {
+  const clock = new FakeClock();
+  const h = await makeHarness({ clock });
+  const token = await h.token(['*']);
+  for (let i = 0; i < 12; i++) {
+    const res = await postReport(h.app, token, reportFor({ hostname: 'web-1', machineId: 'm-web-1' }));
+    if (res.status !== 200) throw new Error(`host report answered ${res.status}: ${await res.text()}`);
+    await h.deps.history.tick();
+    clock.advance(10_000);
+  }
+  const hostId = h.deps.state.hosts.list()[0]?.id ?? '';
+  return { h, token, hostId, clock };
 }

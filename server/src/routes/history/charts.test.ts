@@ -1,7 +1,7 @@
 import { ChartsResponse, ErrorEnvelope, HistoryResponse } from '@pulse/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
-import { postReport, reportFor } from '../../../testing/reports.ts';
+import { hostWithHistory } from '../../../testing/history-fixture.ts';
 
 let h: Harness | undefined;
 afterEach(() => {
@@ -108,16 +108,9 @@ describe('GET /api/charts bounds', () => {
   });
 
   it('under the caps answers every series as stored, with capped false', async () => {
-    const clock = new FakeClock();
-    h = await makeHarness({ clock });
-    const token = await h.token(['*']);
-    for (let i = 0; i < 12; i++) {
-      const res = await postReport(h.app, token, reportFor({ hostname: 'web-1', machineId: 'm-web-1' }));
-      expect(res.status).toBe(200);
-      await h.deps.history.tick();
-      clock.advance(10_000);
-    }
-    const hostId = h.deps.state.hosts.list()[0]?.id ?? '';
+    const fixture = await hostWithHistory();
+    h = fixture.h;
+    const { token, hostId } = fixture;
     const { body } = await charts(h.app, token, 'range=15m');
     expect(body.meta).toMatchObject({ capped: false, groups: { agentData: { total: 1, returned: 1 } } });
     const metrics = body.agentData[hostId] ?? {};

@@ -7,8 +7,8 @@ import {
   SystemConfigResponse,
 } from '@pulse/shared';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
-import { postReport, reportFor } from '../../../testing/reports.ts';
+import { type Harness, makeHarness } from '../../../testing/harness.ts';
+import { hostWithHistory } from '../../../testing/history-fixture.ts';
 
 let h: Harness | undefined;
 afterEach(() => {
@@ -16,18 +16,10 @@ afterEach(() => {
   h = undefined;
 });
 
-async function withHistory(): Promise<{ h: Harness; token: string; hostId: string; clock: FakeClock }> {
-  const clock = new FakeClock();
-  h = await makeHarness({ clock });
-  const token = await h.token(['*']);
-  for (let i = 0; i < 12; i++) {
-    const res = await postReport(h.app, token, reportFor({ hostname: 'web-1', machineId: 'm-web-1' }));
-    expect(res.status).toBe(200);
-    await h.deps.history.tick();
-    clock.advance(10_000);
-  }
-  const hostId = h.deps.state.hosts.list()[0]?.id ?? '';
-  return { h, token, hostId, clock };
+async function withHistory(): ReturnType<typeof hostWithHistory> {
+  const fixture = await hostWithHistory();
+  h = fixture.h;
+  return fixture;
 }
 
 function get(app: Harness['app'], path: string, token: string): Promise<Response> {
