@@ -59,9 +59,9 @@ import {
   type Proc,
   rssMiB,
   type Service,
+  startBareServer,
   startProcess,
   startPulseServer,
-  startService,
   waitForHttp,
 } from './lib/proc.ts';
 
@@ -756,14 +756,7 @@ export default async function dockerBench(): Promise<void> {
   let hostsHeld: number[] = [];
   const services: Service[] = [];
   try {
-    const barePort = await freePort();
-    const bare = await startService({
-      name: 'bare',
-      args: [join(ROOT, 'bench', 'bare-server.ts')],
-      env: { PORT: String(barePort) },
-      port: barePort,
-      healthPath: '/api/health',
-    });
+    const bare = await startBareServer();
     services.push(bare);
     // bare-server.ts has one POST route; it only parses the body, so the path does not matter.
     console.log('running: bare Hono route (JSON)');

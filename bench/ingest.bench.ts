@@ -15,7 +15,7 @@ import { HEADERS, HostReport, PATHS } from '@pulse/shared';
 import { envNumber } from './lib/figures.ts';
 import { createFleet } from './lib/fleet.ts';
 import { type LoadConfig, type LoadResult, runLoad } from './lib/load.ts';
-import { atExit, freePort, rssMiB, type Service, startPulseServer, startService } from './lib/proc.ts';
+import { atExit, rssMiB, type Service, startBareServer, startPulseServer } from './lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'ingest.json');
@@ -145,14 +145,7 @@ export default async function ingestBench(): Promise<void> {
   const forgetDataDir = atExit(removeDataDir);
   try {
     // Baseline: the bare route.
-    const barePort = await freePort();
-    const bare = await startService({
-      name: 'bare',
-      args: [join(ROOT, 'bench', 'bare-server.ts')],
-      env: { PORT: String(barePort) },
-      port: barePort,
-      healthPath: '/api/health',
-    });
+    const bare = await startBareServer();
     services.push(bare);
     console.log('\nrunning: bare Hono route (JSON)');
     const bareResult = await runLoad(load(bare.origin, {}, false), bare.pid);

@@ -23,7 +23,7 @@ import { CreateTokenResponse, HEADERS, PATHS } from '@pulse/shared';
 import { dockerReport } from './lib/docker-fleet.ts';
 import { envInt, median, quantile } from './lib/figures.ts';
 import { createFleet } from './lib/fleet.ts';
-import { atExit, freePort, rssMiB, startPulseServer, startService } from './lib/proc.ts';
+import { atExit, rssMiB, startBareServer, startPulseServer } from './lib/proc.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'state.json');
@@ -203,14 +203,7 @@ export default async function stateBench(): Promise<void> {
   const admin = randomBytes(32).toString('hex');
   const server = await startPulseServer({ dataDir: dataDir, token: admin, cpuProfDir });
   const origin = server.origin;
-  const barePort = await freePort();
-  const bare = await startService({
-    name: 'bare',
-    args: [join(ROOT, 'bench', 'bare-server.ts')],
-    env: { PORT: String(barePort) },
-    port: barePort,
-    healthPath: '/api/health',
-  });
+  const bare = await startBareServer();
   try {
     // Every agent gets its own token, as an installer would give it; one token serves one Docker host.
     const setupStarted = performance.now();

@@ -238,6 +238,20 @@ export async function startPulseServer(opts: {
   });
 }
 
+const BARE_SERVER = new URL('../bare-server.ts', import.meta.url).pathname;
+
+/** bench/bare-server.ts on a free loopback port: the baseline the benches measure the server against. */
+export async function startBareServer(): Promise<Service> {
+  const port = await freePort();
+  return startService({
+    name: 'bare',
+    args: [BARE_SERVER],
+    env: { PORT: String(port) },
+    port,
+    healthPath: '/api/health',
+  });
+}
+
 /** SIGTERM, then SIGKILL if the child is still there after `graceMs`. */
 export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
