@@ -107,6 +107,43 @@ describe('request timeout', () => {
   });
 });
 
+describe("answers Node's parser gives itself", () => {
+  const safety = /X-Content-Type-Options: nosniff[\s\S]*Cache-Control: no-store/;
+
+  it('refuses a request line that is not HTTP with a 400 in the error envelope, with the safety headers', async () => {
+    const { served } = await start(SHORT);
+    const c = await client(served.port);
+    c.socket.write('NOT A REQUEST\r\n\r\n');
+    await until(c.closed);
+    const text = c.received();
+    expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(text).toMatch(safety);
+    const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+    expect(body).toMatchObject({ code: 'bad_request', status_code: 400 });
+    expect(body.request_id).toEqual(expect.any(String));
+  });
+
+  it('answers headers past the size limit with 431', async () => {
+    const { served } = await start(SHORT);
+    const c = await client(served.port);
+    c.socket.write(`GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(32 * 1024)}\r\n\r\n`);
+    await until(c.closed);
+    expect(c.received()).toMatch(/^HTTP\/1\.1 431 /);
+    expect(c.received()).toMatch(safety);
+    expect(c.received()).toContain('"code":"headers_too_large"');
+  });
+
+  it('answers a request whose headers never end with 408 once the headers timeout has passed', async () => {
+    const { served } = await start(SHORT);
+    const c = await client(served.port);
+    c.socket.write('GET /ping HTTP/1.1\r\nHost: x\r\n');
+    await until(c.closed);
+    expect(c.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(c.received()).toMatch(safety);
+    expect(c.received()).toContain('"code":"request_timeout"');
+  });
+});
+
 describe('per-address connection cap', () => {
   it('closes the connection past the cap at accept time and keeps the first ones serving', async () => {
     const captured = captureLog();

@@ -3,6 +3,7 @@
 import { Server, type ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '@pulse/shared';
+import { answerClientErrors } from './client-error.ts';
 
 export interface SocketLimits {
   /** From the first byte of a request to the end of its headers. */
@@ -111,5 +112,7 @@ export function applySocketLimits(server: unknown, limits: SocketLimits, log?: L
   const cap = new ConnectionCap(limits.maxConnectionsPerIp, log);
   // 'connection' fires once per accepted socket, before a byte of it is parsed.
   server.on('connection', (socket: Socket) => cap.admit(socket));
+  // The parser's own refusals (400, 408 past the request timeout, 431) in the API's form.
+  answerClientErrors(server);
   return cap;
 }

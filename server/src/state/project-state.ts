@@ -149,6 +149,8 @@ export interface StateContext {
   version: string;
   /** Where a stored item whose projection threw is reported (it is left out); by default the error is thrown. */
   onFailure?: OnProjectionFailure;
+  /** The unified resources when the caller keeps them already (the resource catalog); projected here otherwise. */
+  resources?: Resource[];
 }
 
 // One collator for every comparison: localeCompare sets one up per call, which dominated sorting a fleet.
@@ -162,7 +164,8 @@ export function projectState(ctx: StateContext): StateResponse {
   const dockerHosts = state.dockerHosts.list().sort(byName);
   const kubernetesClusters = state.kubernetesClusters.list().sort(byName);
   const links = resolveNodeLinks(state.hosts.list(), state.nodes.list(), ctx.links ?? NO_LINKS);
-  const resources = allResources(state, ctx.metadata, { lists: ctx.lists, resolved: links }, ctx.onFailure);
+  const resources =
+    ctx.resources ?? allResources(state, ctx.metadata, { lists: ctx.lists, resolved: links }, ctx.onFailure);
   const { lists } = ctx;
   const storageBackups = lists.all<PveStorageBackup>('storageBackups');
   const pbsBackups = lists.all<PbsBackup>('pbsBackups');

@@ -1,5 +1,6 @@
 // GET /api/state: every collection of the live state plus unified resources.
 import type { AppDeps } from '../../deps.ts';
+import { jsonAnswer } from '../../http/compress.ts';
 import { jsonStream, logFailuresOnce } from '../../state/json-stream.ts';
 import { projectState } from '../../state/project-state.ts';
 import { type RouteSpec, route } from '../route.ts';
@@ -25,7 +26,7 @@ export function stateRoutes(deps: AppDeps): RouteSpec[] {
         version: deps.version.version,
         onFailure,
       });
-      return c.body(jsonStream(state, onFailure), 200, { 'Content-Type': 'application/json' });
+      return jsonAnswer(c, jsonStream(state, onFailure));
     }),
   ];
 }
