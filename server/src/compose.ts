@@ -27,8 +27,10 @@ import { InstanceStore } from './sources/proxmox/instance-store.ts';
 import { ProxmoxMonitor } from './sources/proxmox/monitor.ts';
 import type { PollIntervals } from './sources/proxmox/poll-intervals.ts';
 import { systemTimers, type Timers } from './sources/proxmox/scheduler/timers.ts';
+import { logFailuresOnce } from './state/json-stream.ts';
 import { LiveState } from './state/live-state.ts';
 import { ProxmoxLists } from './state/proxmox-lists.ts';
+import { ResourceCatalog } from './state/resource-catalog.ts';
 
 export interface ComposeInput {
   db: Db;
@@ -93,6 +95,11 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
     ...(input.pollIntervals ? { intervals: input.pollIntervals } : {}),
     ...(input.proxmoxTuning ? { tuning: input.proxmoxTuning } : {}),
   });
+  const metadata = await MetadataStore.load(db, clock);
+  const hostLinks = await HostLinkStore.load(db, clock);
+  // An item whose projection throws is left out of the resources and logged once, as on /api/state.
+  const onFailure = logFailuresOnce(log, 'GET /api/resources');
+  const resources = new ResourceCatalog({ state, metadata, hostLinks, lists: proxmoxLists, onFailure });
   return {
     log,
     clock,
@@ -107,11 +114,12 @@ export async function composeDeps(input: ComposeInput): Promise<AppDeps> {
     kubernetesAgents,
     hostAgents,
     agentInventory,
-    metadata: await MetadataStore.load(db, clock),
+    metadata,
     history,
     instances,
     proxmox,
     proxmoxLists,
-    hostLinks: await HostLinkStore.load(db, clock),
+    hostLinks,
+    resources,
   };
 }

@@ -16,6 +16,7 @@ import type { InstanceStore } from './sources/proxmox/instance-store.ts';
 import type { ProxmoxMonitor } from './sources/proxmox/monitor.ts';
 import type { LiveState } from './state/live-state.ts';
 import type { ProxmoxLists } from './state/proxmox-lists.ts';
+import type { ResourceCatalog } from './state/resource-catalog.ts';
 
 export interface AppDeps {
   log: Logger;
@@ -42,4 +43,6 @@ export interface AppDeps {
   proxmoxLists: ProxmoxLists;
   /** Admins' agent host ↔ Proxmox node links. */
   hostLinks: HostLinkStore;
+  /** The unified resources, kept up to date from the state's change feed (GET /api/resources). */
+  resources: ResourceCatalog;
 }

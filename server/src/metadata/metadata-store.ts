@@ -21,6 +21,7 @@ export class MetadataStore {
   private readonly byKind = new Map<MetadataKind, Map<string, HostMetadata>>();
   private readonly db: Db;
   private readonly clock: Clock;
+  private changes = 0;
 
   private constructor(db: Db, clock: Clock) {
     this.db = db;
@@ -54,6 +55,11 @@ export class MetadataStore {
 
   all(kind: MetadataKind): Record<string, HostMetadata> {
     return Object.fromEntries(this.map(kind));
+  }
+
+  /** Moves on every change, so a reader that keeps a projection knows when to redo it. */
+  get revision(): number {
+    return this.changes;
   }
 
   find(kind: MetadataKind, id: string): HostMetadata | undefined {
@@ -106,6 +112,7 @@ export class MetadataStore {
       .values(row)
       .onConflictDoUpdate({ target: [resourceMetadata.kind, resourceMetadata.id], set: row });
     this.map(kind).set(id, next);
+    this.changes++;
     return next;
   }
 
@@ -115,6 +122,7 @@ export class MetadataStore {
       .delete(resourceMetadata)
       .where(and(eq(resourceMetadata.kind, kind), eq(resourceMetadata.id, id)));
     this.map(kind).delete(id);
+    this.changes++;
     return true;
   }
 }

@@ -37,6 +37,7 @@ export class ProxmoxLists {
   /** Keyed by instance id: true while its last poll succeeded. */
   readonly connectionHealth = new Map<string, boolean>();
   readonly performance: PollPerformance;
+  private changes = 0;
 
   constructor(now: number) {
     this.performance = {
@@ -55,12 +56,19 @@ export class ProxmoxLists {
       if (items !== undefined) current[name] = items;
     }
     this.byInstance.set(instanceId, current);
+    this.changes++;
   }
 
   removeInstance(instanceId: string): void {
     this.byInstance.delete(instanceId);
+    this.changes++;
     this.connectionHealth.delete(instanceId);
     delete this.performance.apiCallDuration[instanceId];
+  }
+
+  /** Moves whenever a list does, so a reader that keeps a projection knows when to redo it. */
+  get revision(): number {
+    return this.changes;
   }
 
   /** Every instance's items of one list, first writer wins on a shared id. */

@@ -25,6 +25,8 @@ export function stateRoutes(deps: AppDeps): RouteSpec[] {
         startedAt: deps.startedAt,
         version: deps.version.version,
         onFailure,
+        // Kept up to date on change by the catalog rather than projected for every read.
+        resources: [...deps.resources.list()],
       });
       return jsonAnswer(c, jsonStream(state, onFailure));
     }),

@@ -10,6 +10,7 @@ export class HostLinkStore {
   private readonly clock: Clock;
   private readonly links = new Map<string, string>();
   private readonly unlinked = new Set<string>();
+  private changes = 0;
 
   private constructor(db: Db, clock: Clock) {
     this.db = db;
@@ -23,6 +24,11 @@ export class HostLinkStore {
       else store.links.set(row.hostId, row.nodeId);
     }
     return store;
+  }
+
+  /** Moves on every change, so a reader that keeps a projection knows when to redo it. */
+  get revision(): number {
+    return this.changes;
   }
 
   current(): ExplicitLinks {
@@ -45,6 +51,7 @@ export class HostLinkStore {
   async forget(hostId: string): Promise<void> {
     this.links.delete(hostId);
     this.unlinked.delete(hostId);
+    this.changes++;
     await this.db.delete(hostLinks).where(eq(hostLinks.hostId, hostId));
   }
 
@@ -61,5 +68,6 @@ export class HostLinkStore {
       this.unlinked.delete(hostId);
       this.links.set(hostId, nodeId);
     }
+    this.changes++;
   }
 }
