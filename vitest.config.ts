@@ -8,6 +8,7 @@ export default defineConfig({
       'server/src/**/*.test.ts',
       'agent/src/**/*.test.ts',
       'test/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -19,7 +19,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTokenResponse, HEADERS, PATHS } from '@pulse/shared';
+import { HEADERS, PATHS } from '@pulse/shared';
+import { createAgentTokens, pool, SETUP_CONCURRENCY } from './lib/agent-tokens.ts';
 import { dockerReport } from './lib/docker-fleet.ts';
 import { envInt, median, quantile } from './lib/figures.ts';
 import { createFleet } from './lib/fleet.ts';
@@ -28,8 +29,6 @@ import { atExit, rssMiB, startBareServer, startPulseServer } from './lib/proc.ts
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'state.json');
 const WARMUP_READS = 2;
-/** Concurrent requests while the fleet is set up (tokens, first reports): setup is not measured. */
-const SETUP_CONCURRENCY = 8;
 
 interface Read {
   ms: number;
@@ -43,30 +42,6 @@ interface Line {
   p50: number;
   p95: number;
   max: number;
-}
-
-/** Runs `task(i)` for i in [0, count) with at most `limit` in flight. */
-async function pool(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      await task(i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
-}
-
-async function createToken(origin: string, admin: string, name: string, scope: string): Promise<string> {
-  const res = await fetch(`${origin}/api/security/tokens`, {
-    method: 'POST',
-    headers: { [HEADERS.apiToken]: admin, 'content-type': 'application/json' },
-    body: JSON.stringify({ name, scopes: [scope] }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (res.status !== 201)
-    throw new Error(`POST /api/security/tokens answered ${res.status}: ${await res.text()}`);
-  return CreateTokenResponse.parse(await res.json()).token;
 }
 
 async function post(origin: string, path: string, token: string, body: string): Promise<void> {
@@ -207,13 +182,19 @@ export default async function stateBench(): Promise<void> {
   try {
     // Every agent gets its own token, as an installer would give it; one token serves one Docker host.
     const setupStarted = performance.now();
-    const hostTokens: string[] = [];
-    const dockerTokens: string[] = [];
-    await pool(hostCount, SETUP_CONCURRENCY, async (i) => {
-      hostTokens[i] = await createToken(origin, admin, `bench-host-${i}`, 'agent:report');
+    const hostTokens = await createAgentTokens({
+      origin,
+      admin,
+      count: hostCount,
+      prefix: 'bench-host',
+      scope: 'agent:report',
     });
-    await pool(dockerCount, SETUP_CONCURRENCY, async (i) => {
-      dockerTokens[i] = await createToken(origin, admin, `bench-docker-${i}`, 'docker:report');
+    const dockerTokens = await createAgentTokens({
+      origin,
+      admin,
+      count: dockerCount,
+      prefix: 'bench-docker',
+      scope: 'docker:report',
     });
 
     const now = Date.now();

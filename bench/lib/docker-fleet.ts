@@ -70,8 +70,9 @@ class TemplateDockerHost implements DockerFleetHost {
   private readonly head: string;
   private readonly tail: string;
 
-  constructor(index: number, containers: number, seed: string) {
+  constructor(index: number, containers: number, seed: string, machineId: string | undefined) {
     const report = dockerReport(index, containers, STAMP, seed);
+    if (machineId) report.host.machineId = machineId;
     this.hostname = report.host.hostname;
     this.agentId = report.agent.id;
     const json = JSON.stringify(report);
@@ -86,7 +87,19 @@ class TemplateDockerHost implements DockerFleetHost {
   }
 }
 
-/** `size` Docker hosts with `containers` containers each; the same seed gives the same identities. */
-export function createDockerFleet(size: number, containers: number, seed = 'pulse-bench'): DockerFleetHost[] {
-  return Array.from({ length: size }, (_, index) => new TemplateDockerHost(index, containers, seed));
+/**
+ * `size` Docker hosts with `containers` containers each; the same seed gives the same identities.
+ * `machineIdOf(index)`, when it answers, puts that Docker host on an existing machine (a host agent's), as
+ * when the agent runs its host and Docker modules on one server; the server then links the two.
+ */
+export function createDockerFleet(
+  size: number,
+  containers: number,
+  seed = 'pulse-bench',
+  machineIdOf: (index: number) => string | undefined = () => undefined,
+): DockerFleetHost[] {
+  return Array.from(
+    { length: size },
+    (_, index) => new TemplateDockerHost(index, containers, seed, machineIdOf(index)),
+  );
 }

@@ -10,11 +10,16 @@ const FIXTURE = new URL('../../test/fixtures/host-report-linux.json', import.met
 /** Seconds between two reports of one host, as the agent's default interval. */
 const INTERVAL_SECONDS = 30;
 
+/** Size of every host's `/` filesystem, in bytes. */
+const ROOT_TOTAL = 270_553_174_016;
+
 /** A value that changes on every report of a host; `n` counts that host's reports from 1. */
 type Slot = (n: number, now: number) => string | number;
 
 export interface FleetHost {
   hostname: string;
+  /** The host's machine id: a Docker agent on the same machine reports it too, and the server links them. */
+  machineId: string;
   /** The next report of this host as JSON: sequence n+1, timestamp `now`, counters moved on. */
   next(now: number): string;
 }
@@ -53,6 +58,7 @@ function templateFor(index: number, fleetSeed: string): { report: HostReport; sl
   const machineId = hex(`${fleetSeed}:machine:${index}`, 32);
   const spread = 1 + (index % 7);
   const gib = 1024 ** 3;
+  const rootUsed = 23_850_999_808 + (index % 200) * gib;
 
   const report: HostReport = {
     agent: { ...base.agent, id, hostname: name },
@@ -85,11 +91,12 @@ function templateFor(index: number, fleetSeed: string): { report: HostReport; sl
         mountpoint: '/',
         filesystem: 'ext4',
         type: 'ext4',
-        totalBytes: 270_553_174_016,
-        // Modulo 200 so that a fleet past 229 hosts still has free space left on `/`.
-        usedBytes: 23_850_999_808 + (index % 200) * gib,
-        freeBytes: 246_702_174_208 - (index % 200) * gib,
-        usage: 21.89283986963097,
+        totalBytes: ROOT_TOTAL,
+        // Modulo 200 so that a fleet past 229 hosts still has free space left on `/` (the disk holds 251
+        // GiB; at index × 1 GiB host 230 reported a negative free size and the server refused it).
+        usedBytes: rootUsed,
+        freeBytes: ROOT_TOTAL - rootUsed,
+        usage: (rootUsed / ROOT_TOTAL) * 100,
       },
       {
         device: '/dev/vda15',
@@ -175,6 +182,7 @@ function templateFor(index: number, fleetSeed: string): { report: HostReport; sl
 /** One host's report template: text between markers, and which slot fills each gap. */
 class TemplateHost implements FleetHost {
   readonly hostname: string;
+  readonly machineId: string;
   private readonly texts: string[];
   private readonly order: Slot[];
   private readonly stream: string;
@@ -183,6 +191,7 @@ class TemplateHost implements FleetHost {
   constructor(index: number, fleetSeed: string, stream: string) {
     const { report, slots } = templateFor(index, fleetSeed);
     this.hostname = report.host.hostname;
+    this.machineId = report.host.machineId ?? '';
     this.stream = stream;
     const sequence = slots.length;
     slots.push((n) => `v1:${this.stream}:${n}`);

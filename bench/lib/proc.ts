@@ -160,6 +160,8 @@ export async function startService(opts: {
   port: number;
   healthPath: string;
   timeoutMs?: number;
+  /** Time between two health probes while starting; 100 ms unless said. */
+  pollMs?: number;
 }): Promise<Service> {
   const child = track(
     spawn(process.execPath, opts.args, {
@@ -194,7 +196,7 @@ export async function startService(opts: {
       exited,
     ]);
     if (healthy) break;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
   }
 
   const pid = child.pid;
@@ -213,17 +215,27 @@ const SERVER_MAIN = new URL('../../server/src/main.ts', import.meta.url).pathnam
 /**
  * The Pulse server from source on a free loopback port, with one full-access token and warn-level logs.
  * `cpuProfDir` runs it under --cpu-prof; `env` adds or overrides variables (PVE_POLLING_INTERVAL, ...).
+ * `script` runs another entry point (the esbuild bundle), `nodeArgs` go to node before it, and
+ * `healthPollMs` probes /api/health more often when the time to healthy is what is measured.
  */
 export async function startPulseServer(opts: {
   dataDir: string;
   token: string;
   cpuProfDir?: string;
   env?: Record<string, string>;
+  script?: string;
+  nodeArgs?: string[];
+  healthPollMs?: number;
+  timeoutMs?: number;
 }): Promise<Service> {
   const port = await freePort();
   return startService({
     name: 'server',
-    args: [...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []), SERVER_MAIN],
+    args: [
+      ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : []),
+      ...(opts.nodeArgs ?? []),
+      opts.script ?? SERVER_MAIN,
+    ],
     env: {
       PORT: String(port),
       BIND_ADDRESS: '127.0.0.1',
@@ -235,17 +247,22 @@ export async function startPulseServer(opts: {
     },
     port,
     healthPath: '/api/health',
+    pollMs: opts.healthPollMs,
+    timeoutMs: opts.timeoutMs,
   });
 }
 
 const BARE_SERVER = new URL('../bare-server.ts', import.meta.url).pathname;
 
-/** bench/bare-server.ts on a free loopback port: the baseline the benches measure the server against. */
-export async function startBareServer(): Promise<Service> {
+/**
+ * bench/bare-server.ts on a free loopback port: the baseline the benches measure the server against.
+ * `script` runs a bundle of it instead (to compare with the bundled server).
+ */
+export async function startBareServer(script = BARE_SERVER): Promise<Service> {
   const port = await freePort();
   return startService({
     name: 'bare',
-    args: [BARE_SERVER],
+    args: [script],
     env: { PORT: String(port) },
     port,
     healthPath: '/api/health',
