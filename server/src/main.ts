@@ -11,7 +11,7 @@ import { applySocketLimits, socketServerOptions } from './http/socket-limits.ts'
 import { detectVersion } from './version.ts';
 
 const LIVENESS_SWEEP_MS = 5_000;
-/** The history writer's cadence: a restart loses at most this much of recorded samples. */
+/** The history writer's cadence; a crash loses the samples of the raw slab not sealed yet (see history-store.ts). */
 const HISTORY_TICK_MS = 5_000;
 
 async function main(): Promise<void> {

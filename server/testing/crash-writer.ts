@@ -24,7 +24,7 @@ const record = (n: number, offset: number) => {
   }
 };
 record(Number(flushed), 0);
-// Ticks seal whatever crossed a 15-minute boundary, so both blocks and segments are on disk.
+// The tick seals every slab that ended by then; the samples after it are in memory only.
 await store.tick();
 record(Number(unflushed), 100_000);
 process.stdout.write('flushed\n');

@@ -1,9 +1,9 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { describe, expect, it } from 'vitest';
 import { defaultMigrationsDir, openDb } from './client.ts';
+import { StatementClient } from './statement-client.ts';
 
 describe('migrations', () => {
   it('carry host metadata and removal blocks from the first schema into the shared tables', async () => {
@@ -16,7 +16,7 @@ describe('migrations', () => {
     writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
     const old = await openDb(dataDir, firstOnly);
     old.close();
-    const raw = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+    const raw = new StatementClient(join(dataDir, 'pulse.db'));
     await raw.execute(
       `INSERT INTO host_metadata (host_id, custom_url, description, tags, notes, updated_at) VALUES ('nas', 'https://nas.lan', 'disks', '["home"]', '[]', 1)`,
     );
@@ -27,7 +27,7 @@ describe('migrations', () => {
 
     const current = await openDb(dataDir);
     current.close();
-    const check = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+    const check = new StatementClient(join(dataDir, 'pulse.db'));
     try {
       const meta = await check.execute('SELECT kind, id, custom_url, tags FROM resource_metadata');
       expect(meta.rows.map((r) => ({ ...r }))).toEqual([

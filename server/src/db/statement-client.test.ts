@@ -11,6 +11,9 @@ let sql: StatementClient;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pulse-sql-'));
   sql = new StatementClient(join(dir, 'x.db'));
+  // As the store opens it (db/client.ts): without WAL every autocommit insert waits for an fsync.
+  sql.exec('PRAGMA journal_mode = WAL');
+  sql.exec('PRAGMA synchronous = NORMAL');
   await sql.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, b BLOB)');
 });
 afterEach(() => {
@@ -52,5 +55,21 @@ describe('StatementClient', () => {
       'write',
     );
     expect(rows?.rows).toEqual([{ name: 'b' }]);
+  });
+
+  it('reads the same SQL text as objects or as arrays, switching its one statement', async () => {
+    await sql.execute('INSERT INTO t (id, name) VALUES (?, ?), (?, ?)', [1, 'a', 2, 'b']);
+    const text = 'SELECT id, name FROM t ORDER BY id';
+    expect(sql.arrays(text, [])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    expect((await sql.execute(text)).rows).toEqual([
+      { id: 1, name: 'a' },
+      { id: 2, name: 'b' },
+    ]);
+    expect(sql.firstArray(text, [])).toEqual([1, 'a']);
+    expect(sql.firstArray('SELECT id FROM t WHERE id = ?', [9])).toBeUndefined();
+    expect(sql.statements).toBe(4);
   });
 });

@@ -1,7 +1,11 @@
-// A second connection to the store for the paths that run all day (the metrics history writer and
-// readers, token use): every SQL text is prepared once and its statement reused. @libsql/client
-// prepares a new native statement per call and never frees it (about 2.5 KB, plus the bound BLOBs,
-// per call; libsql-client-ts#333), so a server left running would grow without bound.
+// The one connection to the store: every SQL text is prepared once and its statement reused, for the
+// metrics history, token use and (through db/drizzle-proxy.ts) every store that builds its SQL with
+// drizzle. A native statement of the `libsql` package is freed only by a finalizer that runs after V8
+// has collected its small JS wrapper and the event loop has turned; preparing one per call (what
+// @libsql/client does) piles them up until the next major GC: a few KB each (8 KB for a metadata
+// upsert), plus the bound BLOBs (libsql-client-ts#333, libsql-js#153). A cached statement is never
+// freed and never needs to be. Reading all rows still makes one row cursor per call (under 1 KB, freed
+// the same way); `firstArray` and writes make none.
 import Database from 'libsql';
 
 export type SqlValue = null | number | bigint | string | Uint8Array;
@@ -18,10 +22,31 @@ export interface SqlClient {
   batch(stmts: readonly SqlStatement[], mode?: 'write' | 'read' | 'deferred'): Promise<SqlRows[]>;
 }
 
-interface Prepared {
-  reader: boolean;
+/** How a statement's rows come back: objects keyed by column name, or arrays in column order. */
+type RowShape = 'objects' | 'arrays';
+
+/** The part of libsql's Statement used here; its typings spread arguments, we pass one array. */
+interface NativeStatement {
+  readonly reader: boolean;
   all(args: unknown[]): unknown[];
+  get(args: unknown[]): unknown;
   run(args: unknown[]): unknown;
+  raw(on: boolean): unknown;
+}
+
+interface Prepared {
+  native: NativeStatement;
+  reader: boolean;
+  shape: RowShape;
+}
+
+/**
+ * libsql's typings describe better-sqlite3's variadic signatures; the native calls take the argument
+ * array as one value (a lone Uint8Array spread out would be taken for named parameters), which is how
+ * this file calls them. Safe: NativeStatement lists only methods the Statement class has.
+ */
+function native(stmt: Database.Statement): NativeStatement {
+  return stmt as unknown as NativeStatement;
 }
 
 export class StatementClient implements SqlClient {
@@ -30,7 +55,7 @@ export class StatementClient implements SqlClient {
 
   constructor(path: string) {
     this.db = new Database(path);
-    this.one('PRAGMA busy_timeout = 5000', []);
+    this.exec('PRAGMA busy_timeout = 5000');
   }
 
   /** Distinct SQL texts prepared so far (the cache never evicts: a dropped statement would leak). */
@@ -38,39 +63,84 @@ export class StatementClient implements SqlClient {
     return this.cache.size;
   }
 
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   async execute(stmt: SqlStatement, args: readonly SqlValue[] = []): Promise<SqlRows> {
-    return typeof stmt === 'string' ? this.one(stmt, args) : this.one(stmt.sql, stmt.args);
+    return typeof stmt === 'string' ? this.objects(stmt, args) : this.objects(stmt.sql, stmt.args);
   }
 
   async batch(
     stmts: readonly SqlStatement[],
     mode: 'write' | 'read' | 'deferred' = 'deferred',
   ): Promise<SqlRows[]> {
-    this.one(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN', []);
+    return this.transaction(
+      () => stmts.map((s) => (typeof s === 'string' ? this.objects(s, []) : this.objects(s.sql, s.args))),
+      mode === 'write' ? 'immediate' : 'deferred',
+    );
+  }
+
+  /**
+   * Runs `fn` in one transaction, synchronously: nothing else can interleave on this connection, which
+   * is why there is no async variant (an await inside would let another caller's statements in).
+   */
+  transaction<T>(fn: () => T, mode: 'immediate' | 'deferred' = 'deferred'): T {
+    this.run(mode === 'immediate' ? 'BEGIN IMMEDIATE' : 'BEGIN', []);
     try {
-      const out = stmts.map((s) => (typeof s === 'string' ? this.one(s, []) : this.one(s.sql, s.args)));
-      this.one('COMMIT', []);
+      const out = fn();
+      this.run('COMMIT', []);
       return out;
     } catch (err) {
-      if (this.db.inTransaction) this.one('ROLLBACK', []);
+      if (this.db.inTransaction) this.run('ROLLBACK', []);
       throw err;
     }
+  }
+
+  /** Runs SQL text without keeping a statement: pragmas and migrations, which run once. */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  /** Runs a statement that returns no rows (or whose rows are not wanted). */
+  run(sql: string, args: readonly SqlValue[]): void {
+    this.prepared(sql, 'objects').native.run([...args]);
+  }
+
+  /** Every row, each as an array in column order (what drizzle maps onto its fields). */
+  arrays(sql: string, args: readonly SqlValue[]): unknown[][] {
+    return this.prepared(sql, 'arrays').native.all([...args]) as unknown[][];
+  }
+
+  /** The first row as an array in column order, or undefined; reads no further (no row cursor is made). */
+  firstArray(sql: string, args: readonly SqlValue[]): unknown[] | undefined {
+    return this.prepared(sql, 'arrays').native.get([...args]) as unknown[] | undefined;
   }
 
   close(): void {
     this.db.close();
   }
 
-  private one(sql: string, args: readonly SqlValue[]): SqlRows {
+  private objects(sql: string, args: readonly SqlValue[]): SqlRows {
+    const prepared = this.prepared(sql, 'objects');
+    // Arguments go in as one array: a lone Uint8Array would be taken for named parameters.
+    if (prepared.reader) return { rows: prepared.native.all([...args]) as SqlRow[] };
+    prepared.native.run([...args]);
+    return { rows: [] };
+  }
+
+  private prepared(sql: string, shape: RowShape): Prepared {
     let prepared = this.cache.get(sql);
     if (!prepared) {
-      prepared = this.db.prepare(sql) as unknown as Prepared;
+      const stmt = native(this.db.prepare(sql));
+      prepared = { native: stmt, reader: stmt.reader, shape: 'objects' };
       this.cache.set(sql, prepared);
     }
-    // Arguments go in as one array: a lone Uint8Array would be taken for named parameters.
-    const bound = [...args];
-    if (prepared.reader) return { rows: prepared.all(bound) as SqlRow[] };
-    prepared.run(bound);
-    return { rows: [] };
+    // raw() is only allowed on statements that return rows; a writer's shape does not matter.
+    if (prepared.reader && prepared.shape !== shape) {
+      prepared.native.raw(shape === 'arrays');
+      prepared.shape = shape;
+    }
+    return prepared;
   }
 }

@@ -12,7 +12,7 @@ const MAX_QUANTISED = 2 ** 50;
 const DEFLATE_MIN_BYTES = 48;
 
 /** 10^exp as the quantum; exponents >= 0 multiply, negative ones divide, to keep decimals exact. */
-function quantiser(exp: number): { q(v: number): number; v(q: number): number } {
+export function quantiser(exp: number): { q(v: number): number; v(q: number): number } {
   if (exp >= 0) {
     const step = 10 ** exp;
     return { q: (v) => Math.round(v / step), v: (q) => q * step };
@@ -21,15 +21,20 @@ function quantiser(exp: number): { q(v: number): number; v(q: number): number } 
   return { q: (v) => Math.round(v * scale), v: (q) => q / scale };
 }
 
+/** The finest exponent, not below `preferred`, at which a magnitude of `maxAbs` fits. */
+export function exponentFor(maxAbs: number, preferred: number): number {
+  let exp = preferred;
+  while (maxAbs / 10 ** exp > MAX_QUANTISED) exp++;
+  return exp;
+}
+
 /** The finest exponent, not below `preferred`, at which every value of the block fits. */
 function fittingExponent(p: Points, preferred: number): number {
   let maxAbs = 0;
   for (let i = 0; i < p.t.length; i++) {
     maxAbs = Math.max(maxAbs, Math.abs(p.min[i] ?? 0), Math.abs(p.max[i] ?? 0), Math.abs(p.avg[i] ?? 0));
   }
-  let exp = preferred;
-  while (maxAbs / 10 ** exp > MAX_QUANTISED) exp++;
-  return exp;
+  return exponentFor(maxAbs, preferred);
 }
 
 export interface EncodeOptions {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBlock, encodeBlock } from './block-codec.ts';
 import { bucketPoints, emptyPoints, pushPoint } from './points.ts';
 import { decodeSegment, encodeSegment } from './segment-codec.ts';
+import { decodeSlab, SLAB_SERIES, SlabEncoder } from './slab-codec.ts';
 
 /** A small seeded generator, so a failing case can be replayed. */
 function rng(seed: number): () => number {
@@ -82,6 +83,79 @@ describe('segment codec', () => {
       batch.v.push(r() < 0.5 ? Math.floor(r() * 1e9) : r() * 100 - 20);
     }
     expect(decodeSegment(encodeSegment(batch))).toEqual(batch);
+  });
+});
+
+describe('slab codec', () => {
+  /** Random samples for some of a chunk's series: [slot, offsets, values]. */
+  function chunkSamples(seed: number): Array<[number, number[], number[]]> {
+    const r = rng(seed);
+    const out: Array<[number, number[], number[]]> = [];
+    for (let slot = 0; slot < SLAB_SERIES; slot++) {
+      if (r() < 0.2) continue;
+      const offsets: number[] = [];
+      for (let t = Math.floor(r() * 30); t < 120; t += 1 + Math.floor(r() * 40)) offsets.push(t);
+      const scale = 10 ** Math.floor(r() * 9 - 1);
+      out.push([slot, offsets, offsets.map(() => (r() - 0.3) * scale)]);
+    }
+    return out;
+  }
+
+  function encode(
+    samples: Array<[number, number[], number[]]>,
+    exact: boolean,
+    exponent: number,
+  ): Uint8Array {
+    const enc = new SlabEncoder();
+    enc.begin(exact);
+    for (const [slot, offsets, values] of samples) enc.add(slot, exponent, offsets, values, offsets.length);
+    return enc.finish();
+  }
+
+  function decode(data: Uint8Array, start: number, chunk: number, want?: (sid: number) => boolean) {
+    const out = new Map<number, { t: number[]; v: number[] }>();
+    decodeSlab(
+      data,
+      start,
+      chunk,
+      (sid, t, v) => {
+        const e = out.get(sid) ?? { t: [], v: [] };
+        e.t.push(t);
+        e.v.push(v);
+        out.set(sid, e);
+      },
+      want,
+    );
+    return out;
+  }
+
+  it('round-trips series ids and times exactly and values within half a quantum', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const samples = chunkSamples(seed);
+      const exponent = seed % 2 === 0 ? -2 : 0;
+      const back = decode(encode(samples, false, exponent), 1_800_000_000, 3);
+      expect([...back.keys()]).toEqual(samples.map(([slot]) => 3 * SLAB_SERIES + slot));
+      for (const [slot, offsets, values] of samples) {
+        const got = back.get(3 * SLAB_SERIES + slot);
+        expect(got?.t).toEqual(offsets.map((o) => 1_800_000_000 + o));
+        for (const [i, v] of values.entries()) {
+          const tolerance = Math.max(10 ** exponent, Math.abs(v) * 2 ** -48) / 2;
+          expect(Math.abs((got?.v[i] ?? 0) - v)).toBeLessThanOrEqual(tolerance * 1.000001);
+        }
+      }
+    }
+  });
+
+  it('keeps every bit of the values in exact rows, and skips the series not wanted', () => {
+    const samples = chunkSamples(9);
+    const data = encode(samples, true, -2);
+    const back = decode(data, 1_800_000_000, 0);
+    for (const [slot, offsets, values] of samples) {
+      expect(back.get(slot)).toEqual({ t: offsets.map((o) => 1_800_000_000 + o), v: values });
+    }
+    const [first] = samples;
+    const one = decode(data, 1_800_000_000, 0, (sid) => sid === first?.[0]);
+    expect([...one.keys()]).toEqual([first?.[0]]);
   });
 });
 

@@ -1,25 +1,24 @@
 // Reads a tier for one or many series: stored blocks, then what is not stored yet — recent samples for
 // raw, and for rollup tiers the tier below rolled up on the fly past the tier's rollup mark.
 import type { SqlClient as Client } from '../db/statement-client.ts';
-import { decodeBlock } from './block-codec.ts';
+import { readTierBlocks } from './block-reads.ts';
 import type { Marks } from './marks.ts';
-import { appendRange, bucketPoints, emptyPoints, type Points, pushPoint } from './points.ts';
+import { appendRange, bucketPoints, emptyPoints, type Points } from './points.ts';
+import type { RawTier } from './raw-tier.ts';
 import type { Series, SeriesDictionary } from './series.ts';
-import { bytes, num, SQL } from './sql.ts';
 import { TIER_RESOLUTION, type Tier } from './tiers.ts';
-
-/** Above this many series one scan of the tier beats a primary-key lookup per series. */
-const SCAN_THRESHOLD = 16;
 
 export class HistoryReader {
   private readonly client: Client;
   private readonly series: SeriesDictionary;
   private readonly marks: Marks;
+  private readonly raw: RawTier;
 
-  constructor(client: Client, series: SeriesDictionary, marks: Marks) {
+  constructor(client: Client, series: SeriesDictionary, marks: Marks, raw: RawTier) {
     this.client = client;
     this.series = series;
     this.marks = marks;
+    this.raw = raw;
   }
 
   find(resourceType: string, resourceId: string, metric: string): Series | undefined {
@@ -48,14 +47,13 @@ export class HistoryReader {
     from: number,
     to: number,
   ): Promise<Map<number, Points>> {
+    if (tier === 0) return this.raw.read(list, from, to);
     // Read the mark before the blocks: a rollup finishing in between then only means on-the-fly work.
-    const rolledUntil = tier === 0 ? Number.POSITIVE_INFINITY : this.marks.rolled[tier];
+    const rolledUntil = this.marks.rolled[tier];
     const storedTo = Math.min(to, rolledUntil - 1);
     const out = new Map<number, Points>(list.map((s) => [s.id, emptyPoints()]));
-    if (storedTo >= from) await this.readBlocks(list, tier, from, storedTo, out);
-    if (tier === 0) {
-      for (const s of list) appendRecent(out.get(s.id), s, from, to);
-    } else if (to >= rolledUntil) {
+    if (storedTo >= from) await readTierBlocks(this.client, list, tier, from, storedTo, out);
+    if (to >= rolledUntil) {
       const lower = await this.readMany(list, (tier - 1) as Tier, Math.max(from, rolledUntil), to);
       for (const s of list) {
         const below = lower.get(s.id);
@@ -67,43 +65,7 @@ export class HistoryReader {
     return out;
   }
 
-  private async readBlocks(
-    list: readonly Series[],
-    tier: Tier,
-    from: number,
-    to: number,
-    out: Map<number, Points>,
-  ): Promise<void> {
-    const rows =
-      list.length > SCAN_THRESHOLD
-        ? (await this.client.execute(SQL.tierBlocks, [tier, from, to])).rows
-        : (
-            await this.client.batch(
-              list.map((s) => ({ sql: SQL.seriesBlocks, args: [s.id, tier, to, from] })),
-              'read',
-            )
-          ).flatMap((rs) => rs.rows);
-    for (const row of rows) {
-      const dst = out.get(num(row, 'series_id'));
-      if (!dst) continue;
-      appendRange(dst, decodeBlock(bytes(row, 'data')), from, to);
-    }
-  }
-
   get dictionary(): SeriesDictionary {
     return this.series;
-  }
-}
-
-/** Recent samples not already covered by a block (a seal may land between the two reads). */
-function appendRecent(dst: Points | undefined, s: Series, from: number, to: number): void {
-  if (!dst) return;
-  const after = dst.t.length > 0 ? (dst.t[dst.t.length - 1] ?? 0) : Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < s.recentT.length; i++) {
-    const t = s.recentT[i] ?? 0;
-    if (t < from || t <= after) continue;
-    if (t > to) break;
-    const v = s.recentV[i] ?? 0;
-    pushPoint(dst, t, v, v, v, 1);
   }
 }

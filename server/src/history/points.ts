@@ -21,14 +21,15 @@ export function pushPoint(p: Points, t: number, avg: number, min: number, max: n
   p.n.push(n);
 }
 
-/** Appends the points of `src` with from <= t <= to (src sorted by time). */
-export function appendRange(dst: Points, src: Points, from: number, to: number): void {
+/** Appends the points of `src` with from <= t <= to (src sorted by time); returns `dst`. */
+export function appendRange(dst: Points, src: Points, from: number, to: number): Points {
   for (let i = 0; i < src.t.length; i++) {
     const t = src.t[i] ?? 0;
     if (t < from) continue;
     if (t > to) break;
     pushPoint(dst, t, src.avg[i] ?? 0, src.min[i] ?? 0, src.max[i] ?? 0, src.n[i] ?? 0);
   }
+  return dst;
 }
 
 /**

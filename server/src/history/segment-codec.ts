@@ -1,5 +1,6 @@
-// One flush's samples as a single row: the write-ahead record that survives a crash until the samples
-// are sealed into per-series blocks.
+// One flush's samples as a single row, the layout before raw slabs: a store upgraded from it replays the
+// rows left behind once at open, and drops them when their samples are sealed. Nothing writes them now
+// but tests that fabricate such a store.
 import { ByteReader, ByteWriter } from './varint.ts';
 
 export interface SampleBatch {
@@ -39,10 +40,13 @@ export function encodeSegment(batch: SampleBatch): Uint8Array {
   return w.bytes().slice();
 }
 
-export function decodeSegment(data: Uint8Array): SampleBatch {
+/** Calls `visit` for each sample of a segment, in the order it was flushed. */
+export function forEachSegmentSample(
+  data: Uint8Array,
+  visit: (sid: number, t: number, v: number) => void,
+): void {
   const r = new ByteReader(data);
   const count = r.uint();
-  const out: SampleBatch = { sid: [], t: [], v: [] };
   let sid = 0;
   let t = r.uint();
   const f64 = new Float64Array(1);
@@ -56,9 +60,16 @@ export function decodeSegment(data: Uint8Array): SampleBatch {
       for (let b = 0; b < 8; b++) f64Bytes[b] = r.byte();
       v = f64[0] ?? 0;
     }
+    visit(sid, t, v);
+  }
+}
+
+export function decodeSegment(data: Uint8Array): SampleBatch {
+  const out: SampleBatch = { sid: [], t: [], v: [] };
+  forEachSegmentSample(data, (sid, t, v) => {
     out.sid.push(sid);
     out.t.push(t);
     out.v.push(v);
-  }
+  });
   return out;
 }

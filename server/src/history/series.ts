@@ -1,5 +1,5 @@
-// The series dictionary: (resource type, resource id, metric) ↔ small integer id, plus each series'
-// samples that are recorded but not yet sealed into a block.
+// The series dictionary: (resource type, resource id, metric) ↔ small integer id, and the second of each
+// series' newest sample (a later sample must be newer).
 import type { SqlRow as Row } from '../db/statement-client.ts';
 import { num, text } from './sql.ts';
 import { quantumExponent } from './tiers.ts';
@@ -11,9 +11,7 @@ export class Series {
   readonly metric: string;
   /** Decimal exponent of the quantum its blocks are stored with. */
   readonly exponent: number;
-  /** Unsealed samples, oldest first (unix seconds and values). */
-  readonly recentT: number[] = [];
-  readonly recentV: number[] = [];
+  /** Second of the newest sample recorded (the samples themselves are in the recent buffer or stored). */
   private lastT = Number.NEGATIVE_INFINITY;
 
   constructor(id: number, resourceType: string, resourceId: string, metric: string) {
@@ -24,24 +22,11 @@ export class Series {
     this.exponent = quantumExponent(metric);
   }
 
-  /** False when the sample is not newer than the last one. */
-  add(t: number, v: number): boolean {
+  /** Takes `t` as the newest sample; false when it is not newer than the last one. */
+  accept(t: number): boolean {
     if (t <= this.lastT) return false;
     this.lastT = t;
-    this.recentT.push(t);
-    this.recentV.push(v);
     return true;
-  }
-
-  countBefore(boundary: number): number {
-    let n = 0;
-    while (n < this.recentT.length && (this.recentT[n] ?? 0) < boundary) n++;
-    return n;
-  }
-
-  dropFirst(count: number): void {
-    this.recentT.splice(0, count);
-    this.recentV.splice(0, count);
   }
 }
 

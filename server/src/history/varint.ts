@@ -45,6 +45,12 @@ export class ByteWriter {
     this.uint(n >= 0 ? n * 2 : -n * 2 - 1);
   }
 
+  append(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
   bytes(): Uint8Array {
     return this.buf.subarray(0, this.length);
   }

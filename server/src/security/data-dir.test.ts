@@ -12,11 +12,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { HEADERS } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectError } from '../../testing/expect-error.ts';
 import { makeHarness } from '../../testing/harness.ts';
+import { StatementClient } from '../db/statement-client.ts';
 import { secureDataDir } from './data-dir.ts';
 import { KEY_FILE } from './secret-box.ts';
 import { SETUP_TOKEN_FILE } from './setup-token.ts';
@@ -54,7 +54,7 @@ describe.skipIf(process.platform === 'win32')('data directory modes', () => {
     mkdirSync(dataDir);
     chmodSync(dataDir, 0o755);
     // An older version's database, opened the way it did: no mode of its own, so the WAL files copied 0644.
-    const old = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+    const old = new StatementClient(join(dataDir, 'pulse.db'));
     await old.execute('PRAGMA journal_mode = WAL');
     await old.execute('CREATE TABLE leftover (x INTEGER)');
     const setup = 'ab'.repeat(24);

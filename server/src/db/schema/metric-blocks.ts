@@ -1,4 +1,6 @@
-// Packed history: one row per series, tier and time block, its points encoded in `data` (history/block-codec.ts).
+// Per-series raw blocks of the layout before raw slabs (history/block-codec.ts): a store upgraded from it
+// keeps reading, rolling up and pruning them until the raw retention has dropped the last one. Nothing
+// writes here any more; the rollup tiers have their tables in metric-rollups.ts.
 import { blob, index, integer, primaryKey, sqliteTable } from 'drizzle-orm/sqlite-core';
 
 export const metricBlocks = sqliteTable(

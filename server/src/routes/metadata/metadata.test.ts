@@ -2,22 +2,22 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { HEADERS, HostMetadata, HostReportResponse, LIMITS, ResourceListResponse } from '@pulse/shared';
-import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { expectError } from '../../../testing/expect-error.ts';
 import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { drizzleOn } from '../../db/drizzle-proxy.ts';
 import { resourceMetadata } from '../../db/schema/index.ts';
+import { StatementClient } from '../../db/statement-client.ts';
 
 const MetadataMap = z.record(z.string(), HostMetadata);
 const BASE = '/api/hosts/metadata';
 
 async function metadataRows(dataDir: string) {
-  const client = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+  const client = new StatementClient(join(dataDir, 'pulse.db'));
   try {
-    return await drizzle(client).select().from(resourceMetadata);
+    return await drizzleOn(client).select().from(resourceMetadata);
   } finally {
     client.close();
   }

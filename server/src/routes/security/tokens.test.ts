@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { CreateTokenResponse, HEADERS, TokenListResponse } from '@pulse/shared';
-import { drizzle } from 'drizzle-orm/libsql';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { expectError } from '../../../testing/expect-error.ts';
 import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
+import { drizzleOn } from '../../db/drizzle-proxy.ts';
 import { apiTokens } from '../../db/schema/index.ts';
+import { StatementClient } from '../../db/statement-client.ts';
 
 const PATH = '/api/security/tokens';
 
@@ -18,9 +18,9 @@ function sha3(raw: string): string {
 }
 
 async function tokenRows(dataDir: string) {
-  const client = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+  const client = new StatementClient(join(dataDir, 'pulse.db'));
   try {
-    return await drizzle(client).select().from(apiTokens);
+    return await drizzleOn(client).select().from(apiTokens);
   } finally {
     client.close();
   }
@@ -350,9 +350,9 @@ describe('persistence', () => {
   });
 
   async function insertRow(raw: string, scopes: string[]): Promise<void> {
-    const client = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+    const client = new StatementClient(join(dataDir, 'pulse.db'));
     try {
-      await drizzle(client)
+      await drizzleOn(client)
         .insert(apiTokens)
         .values({
           id: `row-${raw.slice(0, 8)}`,

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { StateResponse } from '@pulse/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dockerReportFor, kubernetesReportFor } from '../../../testing/container-reports.ts';
 import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
 import { postReport, reportFor } from '../../../testing/reports.ts';
+import { StatementClient } from '../../db/statement-client.ts';
 import { ROW_REWRITE_MS } from './agent-inventory.ts';
 
 const MACHINE = 'eeeeeeee-1111-2222-3333-444444444444';
@@ -124,7 +124,7 @@ describe('agents across a restart', () => {
     expect(first.deps.agentInventory.pending).toBe(1);
     await stop(first);
 
-    const rows = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+    const rows = new StatementClient(join(dataDir, 'pulse.db'));
     try {
       const stored = await rows.execute('SELECT kind, id FROM agent_inventory ORDER BY kind');
       expect(stored.rows.map((r) => r.kind)).toEqual(['docker', 'kubernetes']);
@@ -140,7 +140,7 @@ describe('agents across a restart', () => {
     const first = await start();
     token = await first.token(['*'], 'agent');
     const storedCpu = async () => {
-      const db = createClient({ url: `file:${join(dataDir, 'pulse.db')}` });
+      const db = new StatementClient(join(dataDir, 'pulse.db'));
       try {
         const row = await db.execute("SELECT item FROM agent_inventory WHERE kind = 'host'");
         return JSON.parse(String(row.rows[0]?.item ?? '{}')).cpuUsage;

@@ -49,18 +49,28 @@ const KIND_OF: Partial<Record<CollectionName, AgentKind>> = {
  */
 export const ROW_REWRITE_MS = 15 * 60_000;
 
-/** Rows per statement: well under SQLite's bound-parameter limit with 9 columns each. */
-const ROWS_PER_STATEMENT = 200;
+/** The largest number of rows (or ids) one statement carries: 1,152 parameters with 9 columns. */
+const MAX_ROWS_PER_STATEMENT = 128;
+
+/**
+ * Splits into chunks whose sizes are powers of two (128, then what is left as 64, 32, ... 1): whatever the
+ * flush size, upserts and deletes use at most 8 distinct SQL texts each, and every text keeps its prepared
+ * statement for good (db/statement-client.ts), where any chunk size up to a limit would keep one per size.
+ */
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; ) {
+    let size = MAX_ROWS_PER_STATEMENT;
+    while (size > items.length - i) size /= 2;
+    out.push(items.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
 
 /** `excluded.<column>` of an upsert; the names are this table's own constants, never input. */
 function excluded(column: string): SQL {
   return sql.raw(`excluded.${column}`);
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function parseJson(text: string): unknown {
@@ -176,7 +186,7 @@ export class AgentInventory {
 
   private async write(rows: Row[], gone: Record<AgentKind, string[]>): Promise<void> {
     const { db } = this.deps;
-    const statements = chunks(rows, ROWS_PER_STATEMENT).map((chunk) =>
+    const upserts = chunks(rows).map((chunk) =>
       db
         .insert(agentInventory)
         .values(chunk)
@@ -194,14 +204,14 @@ export class AgentInventory {
         }),
     );
     const deletes = Object.entries(gone).flatMap(([kind, ids]) =>
-      chunks(ids, ROWS_PER_STATEMENT).map((chunk) =>
+      chunks(ids).map((chunk) =>
         db
           .delete(agentInventory)
           .where(and(eq(agentInventory.kind, kind), inArray(agentInventory.id, chunk))),
       ),
     );
     // One transaction per flush: a crash leaves the previous flush whole rather than half of this one.
-    const [first, ...rest] = [...statements, ...deletes];
+    const [first, ...rest] = [...upserts, ...deletes];
     if (first) await db.batch([first, ...rest]);
   }
 
