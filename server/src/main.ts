@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     deps.agentInventory
       .flush()
       .catch((err: unknown) => log.error('agent inventory write failed', { error: String(err) }));
+    void deps.tokens.flushUse();
   }, HISTORY_TICK_MS);
   const server = serve(
     {
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
       deps.agentInventory
         .close()
         .catch((err: unknown) => log.error('agent inventory flush failed', { error: String(err) })),
+      deps.tokens.flushUse(),
     ]);
     server.close(() => {
       void flushed.finally(() => {

@@ -9,6 +9,7 @@ import { createApp } from '../src/app.ts';
 import type { Clock } from '../src/clock.ts';
 import { composeDeps } from '../src/compose.ts';
 import { openDb } from '../src/db/client.ts';
+import type { SqlClient } from '../src/db/statement-client.ts';
 import type { AppDeps } from '../src/deps.ts';
 import type { AppEnv } from '../src/http/context.ts';
 import type { AgentLimits } from '../src/sources/agents/agent-limits.ts';
@@ -31,6 +32,8 @@ export interface Harness {
   app: Hono<AppEnv>;
   deps: AppDeps;
   dataDir: string;
+  /** The server's one database connection (to read what it wrote, or count its changes). */
+  sql: SqlClient;
   /** Mints a token with the given scopes straight through the domain. */
   token(scopes?: Scope[], name?: string): Promise<string>;
   close(): void;
@@ -55,6 +58,7 @@ export async function makeHarness(
     app: createApp(deps),
     deps,
     dataDir,
+    sql,
     token: async (scopes = ['*'], name = 'test') => (await deps.tokens.create({ name, scopes })).token,
     close: () => {
       close();

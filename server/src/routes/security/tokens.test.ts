@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTokenResponse, HEADERS, TokenListResponse } from '@pulse/shared';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectError } from '../../../testing/expect-error.ts';
 import { FakeClock, type Harness, makeHarness } from '../../../testing/harness.ts';
 import { drizzleOn } from '../../db/drizzle-proxy.ts';
@@ -248,10 +248,32 @@ describe('lastUsedAt', () => {
 
     const listed = (await listTokens(h, admin)).list.tokens.find((t) => t.id === record.id);
     expect(listed?.lastUsedAt).toBe(new Date(usedAt).toISOString());
-    await vi.waitFor(async () => {
-      const row = (await tokenRows(h.dataDir)).find((r) => r.id === record.id);
-      expect(row?.lastUsedAt).toBe(usedAt);
-    });
+    // Uses are written together on the server's tick, not one commit per request.
+    expect((await tokenRows(h.dataDir)).find((r) => r.id === record.id)?.lastUsedAt).toBeNull();
+    await h.deps.tokens.flushUse();
+    const row = (await tokenRows(h.dataDir)).find((r) => r.id === record.id);
+    expect(row?.lastUsedAt).toBe(usedAt);
+  });
+
+  it('writes the uses of many tokens in one transaction, each once a minute at most', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        h.deps.tokens.create({ name: `agent-${i}`, scopes: ['monitoring:read'] }),
+      ),
+    );
+    const changesBefore = Number(
+      (await h.sql.execute('SELECT total_changes() AS n')).rows[0]?.n ?? Number.NaN,
+    );
+    for (const { token } of made) expect((await get(h, '/api/state', token)).status).toBe(200);
+    clock.advance(10_000);
+    for (const { token } of made) expect((await get(h, '/api/state', token)).status).toBe(200);
+    await h.deps.tokens.flushUse();
+    const changesAfter = Number((await h.sql.execute('SELECT total_changes() AS n')).rows[0]?.n);
+    // 100 requests, 50 rows written once each: the second use within the minute writes nothing.
+    expect(changesAfter - changesBefore).toBe(50);
+    const rows = await tokenRows(h.dataDir);
+    for (const { record } of made)
+      expect(rows.find((r) => r.id === record.id)?.lastUsedAt).toBe(clock.now() - 10_000);
   });
 });
 
