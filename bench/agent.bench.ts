@@ -15,9 +15,19 @@
 // BENCH_AGENT_EXECUTABLE (the single executable to measure; default dist/pulse-agent-linux-<arch> when it
 // exists, 'off' to skip), BENCH_NODE_EXPORTER (path of the node_exporter binary),
 // BENCH_AGENT_CPU_PROF=<dir> (run the source agent with --cpu-prof; its CPU figures then include the
-// profiler).
+// profiler). Each single executable's page cache is dropped before it starts (lib/agent-measure.ts
+// evictPageCache), so that a just-built file measures like one started after a boot.
+//
+// Two more modes, each with the floor and the server as above, without node_exporter:
+// - BENCH_AGENT_LEVERS=1 (or a comma list of words from the levers' names): the single executable built
+//   once per lever (V8 flags, code cache, startup snapshot, lazy chunks or one bundle, malloc settings in
+//   its environment; lib/agent-levers.ts), each measured like the agent line; writes agent-levers.json.
+// - BENCH_AGENT_DOCKER=N: the single executable with the Docker module only, against a real dockerd with N
+//   containers: reporting, engine stopped (module dropped), engine back (module loaded anew); interval 5 s,
+//   12 cycles, 2 warm-up unless set; BENCH_AGENT_DOCKER_AWAY (seconds the engine stays away, 60). Needs
+//   root (lib/agent-docker-module.ts); writes agent-docker.json.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   accessSync,
@@ -33,14 +43,30 @@ import {
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type DockerModuleFigures, runDockerModule } from './lib/agent-docker-module.ts';
+import { LEVERS, type LeverResult, leverTable, runLevers } from './lib/agent-levers.ts';
+import {
+  busyCores,
+  type CpuTimes,
+  cpuTimes,
+  evictPageCache,
+  fixed,
+  type Memory,
+  measureAgent,
+  memory,
+  type Plan,
+  type Subject,
+  subjectOf,
+  table,
+  ticksPerSecond,
+  type Window,
+} from './lib/agent-measure.ts';
 import { envInt, median } from './lib/figures.ts';
 import {
   atExit,
   cleanEnv,
   freePort,
   machineBusySeconds,
-  type Proc,
-  type Service,
   startProcess,
   startPulseServer,
   waitForHttp,
@@ -48,6 +74,8 @@ import {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench', 'results', 'agent.json');
+const RESULTS_LEVERS = join(ROOT, 'bench', 'results', 'agent-levers.json');
+const RESULTS_DOCKER = join(ROOT, 'bench', 'results', 'agent-docker.json');
 const AGENT_CLI = join(ROOT, 'agent', 'src', 'cli.ts');
 const INSTALL_SCRIPT = join(ROOT, 'scripts', 'install-node-exporter.sh');
 const NODE_EXPORTER = 'prometheus-node-exporter';
@@ -65,61 +93,6 @@ const SCRAPE_HEADERS = {
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
-
-// ---- /proc readings ------------------------------------------------------------------------------------
-
-let clockTicks: number | undefined;
-function ticksPerSecond(): number {
-  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  return clockTicks;
-}
-
-interface CpuTimes {
-  /** utime + stime of the process (all its threads), seconds. */
-  self: number;
-  /** cutime + cstime: children it waited for (tools it ran), seconds. */
-  children: number;
-}
-
-function cpuTimes(pid: number): CpuTimes {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime, stime, cutime, cstime are fields 14 to 17.
-  const f = stat
-    .slice(stat.lastIndexOf(')') + 2)
-    .split(' ')
-    .slice(11, 15)
-    .map((v) => Number(v) / ticksPerSecond());
-  const [utime = Number.NaN, stime = Number.NaN, cutime = Number.NaN, cstime = Number.NaN] = f;
-  const times = { self: utime + stime, children: cutime + cstime };
-  if (!Number.isFinite(times.self) || !Number.isFinite(times.children))
-    throw new Error(`cannot parse /proc/${pid}/stat`);
-  return times;
-}
-
-interface Memory {
-  /** VmRSS, RssAnon (heap, stacks, JIT code) and RssFile (mapped binary and libraries), MiB. */
-  rss: number;
-  anon: number;
-  file: number;
-}
-
-function memory(pid: number): Memory {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (key: string) => {
-    const m = new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
-    return m?.[1] ? Number(m[1]) / 1024 : Number.NaN;
-  };
-  const mem = { rss: kib('VmRSS'), anon: kib('RssAnon'), file: kib('RssFile') };
-  if (!Number.isFinite(mem.rss)) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return mem;
-}
-
-function busyCores(startSeconds: number | undefined, seconds: number): number | undefined {
-  const end = machineBusySeconds();
-  return startSeconds === undefined || end === undefined || seconds <= 0
-    ? undefined
-    : (end - startSeconds) / seconds;
-}
 
 // ---- processes -----------------------------------------------------------------------------------------
 
@@ -203,219 +176,6 @@ function sha256Of(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-// ---- measurement ---------------------------------------------------------------------------------------
-
-interface Plan {
-  cycles: number;
-  warmup: number;
-  intervalMs: number;
-}
-
-interface Window {
-  rss: number[];
-  anon: number[];
-  file: number[];
-  /** The floor's memory, sampled with the subject's. */
-  floor: Memory[];
-  /** The subject's CPU (self + children, seconds) at each RSS sample: shows whether cycles cost alike. */
-  cpu: number[];
-  cpuStart: CpuTimes;
-  cpuEnd: CpuTimes;
-  seconds: number;
-  /** Cores the whole machine kept busy over the window (subject, server, this process, anything else). */
-  machineCores: number | undefined;
-}
-
-interface Subject {
-  name: string;
-  kind: 'agent' | 'node_exporter' | 'floor';
-  /** What one cycle is for this subject. */
-  unit: 'cycle' | 'scrape' | 'interval';
-  steadyRssMiB: number;
-  maxRssMiB: number;
-  steadyAnonMiB: number;
-  steadyFileMiB: number;
-  /** CPU of the process itself per cycle, ms; children (tools it ran) separately. */
-  cpuMsPerCycle: number;
-  childCpuMsPerCycle: number;
-  cycles: number;
-  windowSeconds: number;
-  machineCores: number | undefined;
-  /** CPU per cycle as sampled with RSS (clock-tick resolution); the busiest one; mean of each half. */
-  cpuMsByCycle: number[];
-  busiestCycleMs: number;
-  cpuMsPerCycleHalves: [number, number];
-  rssOfFloor?: number;
-  cpuOfNodeExporter?: number;
-  detail: Record<string, unknown>;
-}
-
-/**
- * Samples RSS of `pid` (and of the floor) half an interval into each of `plan.cycles` cycles counted from
- * `t0`, which is when the window started.
- */
-async function sampleCycles(
-  pid: number,
-  floorPid: number,
-  plan: Plan,
-  t0: number,
-  until: Promise<never>,
-): Promise<Pick<Window, 'rss' | 'anon' | 'file' | 'floor' | 'cpu'>> {
-  const out = {
-    rss: [] as number[],
-    anon: [] as number[],
-    file: [] as number[],
-    floor: [] as Memory[],
-    cpu: [] as number[],
-  };
-  for (let k = 0; k < plan.cycles; k++) {
-    await Promise.race([sleep(t0 + (k + 0.5) * plan.intervalMs - performance.now()), until]);
-    const m = memory(pid);
-    out.rss.push(m.rss);
-    out.anon.push(m.anon);
-    out.file.push(m.file);
-    out.floor.push(memory(floorPid));
-    const c = cpuTimes(pid);
-    out.cpu.push(c.self + c.children);
-  }
-  return out;
-}
-
-interface AgentStatus {
-  version: string;
-  reportsSent: number;
-  reportsBuffered: number;
-  reportsDropped: number;
-  lastError: string | undefined;
-}
-
-async function agentStatus(origin: string): Promise<AgentStatus> {
-  const res = await fetch(`${origin}/status`, { signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) throw new Error(`agent /status answered ${res.status}`);
-  const body: unknown = await res.json();
-  const field = (key: string): unknown =>
-    typeof body === 'object' && body !== null && key in body
-      ? (body as Record<string, unknown>)[key]
-      : undefined;
-  const num = (key: string) => {
-    const v = field(key);
-    if (typeof v !== 'number') throw new Error(`agent /status has no number '${key}'`);
-    return v;
-  };
-  const lastError = field('lastError');
-  const modules = field('modules');
-  const enabled = Array.isArray(modules)
-    ? modules
-        .filter((m: unknown) => typeof m === 'object' && m !== null && 'enabled' in m && m.enabled === true)
-        .map((m: unknown) => String(typeof m === 'object' && m !== null && 'name' in m ? m.name : '?'))
-    : [];
-  if (enabled.join(',') !== 'host')
-    throw new Error(
-      `agent modules enabled: ${enabled.join(', ') || 'none'}; the bench expects the host module only`,
-    );
-  return {
-    version: String(field('version') ?? 'unknown'),
-    reportsSent: num('reportsSent'),
-    reportsBuffered: num('reportsBuffered'),
-    reportsDropped: num('reportsDropped'),
-    lastError: typeof lastError === 'string' ? lastError : undefined,
-  };
-}
-
-/** Polls the agent's /status every `everyMs` until reportsSent reaches `count`; fails at `deadline`. */
-async function waitForReports(
-  proc: Proc,
-  origin: string,
-  count: number,
-  deadline: number,
-  everyMs: number,
-): Promise<AgentStatus> {
-  for (;;) {
-    const status = await Promise.race([agentStatus(origin), proc.exited]);
-    if (status.reportsSent >= count) return status;
-    if (Date.now() > deadline)
-      throw new Error(
-        `${proc.name} delivered ${status.reportsSent} of ${count} reports in time ` +
-          `(buffered ${status.reportsBuffered}, dropped ${status.reportsDropped}, last error: ${status.lastError ?? 'none'})`,
-      );
-    await Promise.race([sleep(everyMs), proc.exited]);
-  }
-}
-
-async function measureAgent(
-  name: string,
-  command: { cmd: string; args: string[] },
-  server: Service,
-  token: string,
-  floorPid: number,
-  plan: Plan,
-  scratch: string,
-): Promise<{ window: Window; version: string; reports: AgentStatus }> {
-  const healthPort = await freePort();
-  const stateDir = mkdtempSync(join(scratch, 'agent-state-'));
-  const origin = `http://127.0.0.1:${healthPort}`;
-  const agent = startProcess(
-    name,
-    command.cmd,
-    [
-      ...command.args,
-      '--url',
-      server.origin,
-      '--token',
-      token,
-      '--interval',
-      `${plan.intervalMs / 1000}s`,
-      '--state-dir',
-      stateDir,
-      '--health-addr',
-      `127.0.0.1:${healthPort}`,
-      '--log-level',
-      'warn',
-      // The host module only: node_exporter has no counterpart for the container modules, and the agent
-      // turns Docker on by itself on a machine where a docker or podman binary exists.
-      '--enable-host',
-      'true',
-      '--enable-docker',
-      'false',
-      '--enable-kubernetes',
-      'false',
-    ],
-    cleanEnv(),
-  );
-  try {
-    await waitForHttp(agent, `${origin}/healthz`);
-    // Warm-up: the first cycles load code, fill caches and compile; the window starts after them.
-    const budget = (cycles: number) => Date.now() + cycles * plan.intervalMs * 2 + 30_000;
-    const first = await waitForReports(agent, origin, plan.warmup, budget(plan.warmup), 50);
-    // Normally exactly the warm-up count; more only if buffered reports went out together.
-    const target = first.reportsSent + plan.cycles;
-    const cpuStart = cpuTimes(agent.pid);
-    const machineStart = machineBusySeconds();
-    const t0 = performance.now();
-    const samples = await sampleCycles(agent.pid, floorPid, plan, t0, agent.exited);
-    // The window ends when the N-th report after the warm-up is accepted, at the phase it started at.
-    const last = await waitForReports(agent, origin, target, budget(plan.cycles), 50);
-    const cpuEnd = cpuTimes(agent.pid);
-    const seconds = (performance.now() - t0) / 1000;
-    const machineCores = busyCores(machineStart, seconds);
-    if (last.reportsSent !== target)
-      throw new Error(`${name}: saw ${last.reportsSent} reports when waiting for ${target}`);
-    if (last.reportsDropped > 0 || last.reportsBuffered > 0)
-      throw new Error(
-        `${name}: ${last.reportsDropped} reports dropped, ${last.reportsBuffered} buffered ` +
-          `(last error: ${last.lastError ?? 'none'}), so the cycles are not all deliveries`,
-      );
-    return {
-      window: { ...samples, cpuStart, cpuEnd, seconds, machineCores },
-      version: last.version,
-      reports: last,
-    };
-  } finally {
-    await agent.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
-}
-
 interface Scrape {
   bytes: number;
   samples: number;
@@ -489,102 +249,51 @@ async function measureNodeExporter(
   }
 }
 
-function subjectOf(
-  name: string,
-  kind: Subject['kind'],
-  unit: Subject['unit'],
-  w: Window,
-  cycles: number,
-  detail: Record<string, unknown>,
-): Subject {
-  return {
-    name,
-    kind,
-    unit,
-    steadyRssMiB: median(w.rss),
-    maxRssMiB: Math.max(...w.rss),
-    steadyAnonMiB: median(w.anon),
-    steadyFileMiB: median(w.file),
-    cpuMsPerCycle: ((w.cpuEnd.self - w.cpuStart.self) * 1000) / cycles,
-    childCpuMsPerCycle: ((w.cpuEnd.children - w.cpuStart.children) * 1000) / cycles,
-    cycles,
-    windowSeconds: w.seconds,
-    machineCores: w.machineCores,
-    ...cpuShape(w),
-    detail,
-  };
-}
-
-/** Per-cycle CPU between consecutive samples (clock-tick resolution), and the window's halves. */
-function cpuShape(w: Window): Pick<Subject, 'cpuMsByCycle' | 'busiestCycleMs' | 'cpuMsPerCycleHalves'> {
-  const start = w.cpuStart.self + w.cpuStart.children;
-  const byCycle = w.cpu.map(
-    (c, i) => Math.round((c - (i === 0 ? start : (w.cpu[i - 1] ?? c))) * 1000 * 10) / 10,
-  );
-  const half = Math.floor(byCycle.length / 2);
-  const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-  return {
-    cpuMsByCycle: byCycle,
-    busiestCycleMs: Math.max(...byCycle),
-    cpuMsPerCycleHalves: [mean(byCycle.slice(0, half)), mean(byCycle.slice(half))],
-  };
-}
-
-const fixed = (n: number | undefined, digits: number) =>
-  n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits);
-
-function table(subjects: Subject[]): string {
-  const head = [
-    'subject',
-    'steady RSS MiB',
-    'max RSS MiB',
-    'anon/file MiB',
-    'CPU ms per cycle',
-    'RSS / floor',
-    'CPU / node_exporter',
-  ];
-  const rows = subjects.map((s) => [
-    s.name,
-    fixed(s.steadyRssMiB, 1),
-    fixed(s.maxRssMiB, 1),
-    `${fixed(s.steadyAnonMiB, 1)} / ${fixed(s.steadyFileMiB, 1)}`,
-    `${fixed(s.cpuMsPerCycle + s.childCpuMsPerCycle, 2)} per ${s.unit}`,
-    s.rssOfFloor === undefined ? '-' : `${s.rssOfFloor.toFixed(2)}×`,
-    s.cpuOfNodeExporter === undefined ? '-' : `${s.cpuOfNodeExporter.toFixed(2)}×`,
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const fmt = (row: string[]) =>
-    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
-  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
-}
-
 export default async function agentBench(): Promise<void> {
   if (process.platform !== 'linux') throw new Error('the agent footprint bench reads /proc: run it on Linux');
+  const leverFilter = process.env.BENCH_AGENT_LEVERS;
+  const dockerContainers = process.env.BENCH_AGENT_DOCKER ? envInt('BENCH_AGENT_DOCKER', 200, 1) : undefined;
+  const mode = leverFilter ? 'levers' : dockerContainers !== undefined ? 'docker' : 'footprint';
+  // The Docker module collects for about a second at 200 containers: it gets the Docker bench's 5 s interval.
+  const docker = mode === 'docker';
   const plan: Plan = {
-    cycles: envInt('BENCH_AGENT_CYCLES', 100, 1),
-    warmup: envInt('BENCH_AGENT_WARMUP', 5, 1),
-    intervalMs: envInt('BENCH_AGENT_INTERVAL', 1, 1) * 1000,
+    cycles: envInt('BENCH_AGENT_CYCLES', docker ? 12 : 100, 1),
+    warmup: envInt('BENCH_AGENT_WARMUP', docker ? 2 : 5, 1),
+    intervalMs: envInt('BENCH_AGENT_INTERVAL', docker ? 5 : 1, 1) * 1000,
   };
   const cpuProfDir = process.env.BENCH_AGENT_CPU_PROF ? resolve(process.env.BENCH_AGENT_CPU_PROF) : undefined;
-  const exporterBinary = nodeExporterBinary();
-  const exporterVersion = versionOf(exporterBinary, ['--version']);
+  const exporterBinary = mode === 'footprint' ? nodeExporterBinary() : undefined;
+  const exporterVersion = exporterBinary ? versionOf(exporterBinary, ['--version']) : undefined;
   const executable = agentExecutable();
+  if (mode === 'docker' && !executable)
+    throw new Error('BENCH_AGENT_DOCKER measures the single executable: build it with npm run build:agent');
   const staleExecutable =
     executable !== undefined && statSync(executable).mtimeMs < newestSourceMtime() ? executable : undefined;
 
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const cores = availableParallelism();
-  const minutes = ((plan.cycles + plan.warmup) * plan.intervalMs * (executable ? 3 : 2)) / 60_000;
-  console.log('Agent footprint');
+  const runs = mode === 'levers' ? leverCount(leverFilter) : mode === 'docker' ? 2 : executable ? 3 : 2;
+  const minutes = ((plan.cycles + plan.warmup) * plan.intervalMs * runs) / 60_000;
+  console.log(
+    mode === 'levers'
+      ? 'Agent footprint: levers (the single executable built once per lever)'
+      : mode === 'docker'
+        ? `Agent footprint: the Docker module at ${dockerContainers} containers, engine lost and back`
+        : 'Agent footprint',
+  );
   console.log(
     `node ${process.version}, ${cores} cores (${cpuModel}), ${process.platform}/${process.arch}, ` +
       'loopback 127.0.0.1',
   );
   console.log(
     `interval ${plan.intervalMs / 1000} s, ${plan.warmup} warm-up + ${plan.cycles} measured cycles per subject, ` +
-      `subjects one after the other (about ${minutes.toFixed(1)} min)`,
+      `subjects one after the other (about ${minutes.toFixed(1)} min${mode === 'footprint' ? '' : ' plus builds and setup'})`,
   );
-  console.log(`baseline: ${exporterVersion} (${exporterBinary}), default collectors`);
+  if (exporterBinary) console.log(`baseline: ${exporterVersion} (${exporterBinary}), default collectors`);
+  console.log(
+    "note: each single executable's page cache is dropped before it starts (see evictPageCache): a just-built " +
+      'file otherwise maps up to ~30 MiB more of itself than after a boot',
+  );
   if (executable) console.log(`single executable: ${relative(process.cwd(), executable)}`);
   else console.log('single executable: none (build it with npm run build:agent -- linux-amd64)');
   if (staleExecutable)
@@ -602,6 +311,8 @@ export default async function agentBench(): Promise<void> {
   let floorWindow: { mem: Memory[]; cpuStart: CpuTimes; cpuEnd: CpuTimes; seconds: number } | undefined;
   const procs: Array<{ stop(): Promise<void> }> = [];
   let agentVersion = 'unknown';
+  let levers: LeverResult[] = [];
+  let dockerFigures: DockerModuleFigures | undefined;
   try {
     // The floor: an idle Node process of the same binary, alive for the whole run.
     const floor = startProcess('floor', process.execPath, ['-e', 'setInterval(() => {}, 1000)'], cleanEnv());
@@ -618,6 +329,26 @@ export default async function agentBench(): Promise<void> {
     const floorT0 = performance.now();
     const floorCpuStart = cpuTimes(floor.pid);
 
+    if (mode === 'levers') {
+      const filters = leverFilter === '1' || leverFilter === 'all' ? [] : (leverFilter ?? '').split(',');
+      levers = await runLevers({ plan, filters, server, token, floorPid: floor.pid, floorMem, scratch });
+      for (const l of levers) if (l.subject) subjects.push(l.subject);
+    } else if (mode === 'docker' && executable) {
+      evictPageCache(executable);
+      dockerFigures = await runDockerModule({
+        executable,
+        containers: dockerContainers ?? 200,
+        plan,
+        server,
+        token,
+        floorPid: floor.pid,
+        floorMem,
+        scratch,
+        awaySeconds: envInt('BENCH_AGENT_DOCKER_AWAY', 60, 2),
+      });
+      subjects.push(dockerFigures.reporting, dockerFigures.reloaded);
+    }
+
     const agents: Array<{ name: string; cmd: string; args: string[] }> = [
       {
         name: 'agent (node + source)',
@@ -626,7 +357,7 @@ export default async function agentBench(): Promise<void> {
       },
     ];
     if (executable) agents.push({ name: 'agent (single executable)', cmd: executable, args: [] });
-    for (const a of agents) {
+    for (const a of mode === 'footprint' ? agents : []) {
       console.log(`running: ${a.name}`);
       // What ran: the executable's hash, or the source's newest change; checked again afterwards, because
       // a build or an edit during the window would make the figures belong to neither version.
@@ -634,6 +365,7 @@ export default async function agentBench(): Promise<void> {
       const sha256 = isSource ? undefined : sha256Of(a.cmd);
       const changedAt = () => (isSource ? newestSourceMtime() : statSync(a.cmd).mtimeMs);
       const before = changedAt();
+      if (!isSource) evictPageCache(a.cmd);
       const { window, version, reports } = await measureAgent(
         a.name,
         a,
@@ -664,19 +396,21 @@ export default async function agentBench(): Promise<void> {
     }
     await server.stop();
 
-    console.log('running: node_exporter');
-    const { window, scrapes } = await measureNodeExporter(exporterBinary, floor.pid, plan);
-    floorMem.push(...window.floor);
-    const scrapeMs = scrapes.map((s) => s.ms);
-    subjects.push(
-      subjectOf('node_exporter', 'node_exporter', 'scrape', window, plan.cycles, {
-        version: exporterVersion,
-        scrapeBytes: median(scrapes.map((s) => s.bytes)),
-        scrapeSamples: median(scrapes.map((s) => s.samples)),
-        scrapeMsMedian: median(scrapeMs),
-        scrapeMsMax: Math.max(...scrapeMs),
-      }),
-    );
+    if (exporterBinary) {
+      console.log('running: node_exporter');
+      const { window, scrapes } = await measureNodeExporter(exporterBinary, floor.pid, plan);
+      floorMem.push(...window.floor);
+      const scrapeMs = scrapes.map((s) => s.ms);
+      subjects.push(
+        subjectOf('node_exporter', 'node_exporter', 'scrape', window, plan.cycles, {
+          version: exporterVersion,
+          scrapeBytes: median(scrapes.map((s) => s.bytes)),
+          scrapeSamples: median(scrapes.map((s) => s.samples)),
+          scrapeMsMedian: median(scrapeMs),
+          scrapeMsMax: Math.max(...scrapeMs),
+        }),
+      );
+    }
 
     floorWindow = {
       mem: floorMem,
@@ -721,6 +455,82 @@ export default async function agentBench(): Promise<void> {
       exporterCpu > 0 ? (s.cpuMsPerCycle + s.childCpuMsPerCycle) / exporterCpu : undefined;
   }
   const all = [floor, ...subjects];
+  const machine = { node: process.version, platform: process.platform, arch: process.arch, cores, cpuModel };
+  const busy = () =>
+    console.log(
+      `machine busy during the windows (all processes, of ${cores} cores): ` +
+        subjects.map((s) => `${s.name.trim()} ${fixed(s.machineCores, 2)}`).join(', '),
+    );
+
+  if (mode === 'levers') {
+    console.log(`\n${table([floor])}\n`);
+    console.log(leverTable(levers, floor.steadyRssMiB));
+    console.log(
+      'Δ: against the executable as it was before (one bundle, semi-space 1 + optimize-for-size); ' +
+        `steady RSS: median of ${plan.cycles} samples; CPU: per delivered report, ±${(1000 / ticksPerSecond() / plan.cycles).toFixed(2)} ms`,
+    );
+    busy();
+    writeResults(RESULTS_LEVERS, {
+      bench: 'agent-levers',
+      date: new Date().toISOString(),
+      machine,
+      plan,
+      floor,
+      levers,
+    });
+    return;
+  }
+  if (mode === 'docker' && dockerFigures) {
+    const d = dockerFigures;
+    const mib = (n: number) => `${n.toFixed(1)} MiB`;
+    const rows = [
+      [
+        'bare Node (floor)',
+        mib(floor.steadyRssMiB),
+        `${mib(floor.steadyAnonMiB)} / ${mib(floor.steadyFileMiB)}`,
+        '-',
+        '-',
+      ],
+      ...[
+        [`reporting, ${d.containers} containers`, d.reporting],
+        [`engine back, module loaded anew`, d.reloaded],
+      ].map(([name, s]) => {
+        const x = s as Subject;
+        return [
+          String(name),
+          mib(x.steadyRssMiB),
+          `${mib(x.steadyAnonMiB)} / ${mib(x.steadyFileMiB)}`,
+          `${(x.steadyRssMiB / floor.steadyRssMiB).toFixed(2)}×`,
+          `${(x.cpuMsPerCycle + x.childCpuMsPerCycle).toFixed(1)} ms per report`,
+        ];
+      }),
+      [
+        `engine stopped, module dropped (${d.released.samples} s)`,
+        mib(d.released.rssMiB),
+        `${mib(d.released.anonMiB)} / ${mib(d.released.fileMiB)}`,
+        `${(d.released.rssMiB / floor.steadyRssMiB).toFixed(2)}×`,
+        '-',
+      ],
+    ];
+    console.log(
+      `\n${plainTable(['phase', 'steady RSS', 'anon / file', 'RSS / floor', 'agent CPU'], rows)}\n`,
+    );
+    console.log(
+      `Docker module: the single executable with --enable-docker only, ${plan.intervalMs / 1000} s interval, ` +
+        `${plan.cycles} reports per window; while the engine is away, RSS is the median of the last ` +
+        `${d.released.samples} s after ${d.released.settleSeconds} s of settling`,
+    );
+    busy();
+    writeResults(RESULTS_DOCKER, {
+      bench: 'agent-docker',
+      date: new Date().toISOString(),
+      machine,
+      plan,
+      floor,
+      docker: d,
+    });
+    return;
+  }
 
   console.log(`\n${table(all)}\n`);
   console.log(
@@ -767,11 +577,10 @@ export default async function agentBench(): Promise<void> {
     );
   }
 
-  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   const results = {
     bench: 'agent',
     date: new Date().toISOString(),
-    machine: { node: process.version, platform: process.platform, arch: process.arch, cores, cpuModel },
+    machine,
     setup: {
       intervalSeconds: plan.intervalMs / 1000,
       cycles: plan.cycles,
@@ -789,9 +598,26 @@ export default async function agentBench(): Promise<void> {
       cpuMsPerCycleTotal: s.cpuMsPerCycle + s.childCpuMsPerCycle,
     })),
   };
+  writeResults(RESULTS, results);
+}
+
+function writeResults(path: string, results: unknown): void {
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(
-    RESULTS,
+    path,
     `${JSON.stringify(results, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`,
   );
-  console.log(`results written to ${relative(process.cwd(), RESULTS)}`);
+  console.log(`results written to ${relative(process.cwd(), path)}`);
+}
+
+function leverCount(filter: string | undefined): number {
+  const filters = !filter || filter === '1' || filter === 'all' ? [] : filter.split(',');
+  return LEVERS.filter((l) => filters.length === 0 || filters.some((f) => l.name.includes(f))).length;
+}
+
+function plainTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (row: string[]) =>
+    row.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [fmt(head), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
 }

@@ -1,12 +1,12 @@
 // pulse-agent command line: parses flags, runs the agent, and is the only place that exits the process.
 
+import { startupSnapshot } from 'node:v8';
 import { createLogger } from '@pulse/shared/log';
 import { Command, Option } from 'commander';
 import { createHostCollector } from './collectors/host/collect.ts';
 import { type AgentFlags, defaultSources, resolveConfig } from './config/agent-config.ts';
 import { ConfigError } from './config/parse.ts';
 import { createFileLogger } from './runtime/file-logger.ts';
-import { runAgent } from './runtime/run-agent.ts';
 import { AGENT_VERSION } from './version.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -79,7 +79,7 @@ async function selfTest(flags: AgentFlags): Promise<number> {
   return 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const cmd = program();
   cmd.exitOverride();
   cmd.configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -105,17 +105,29 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Imported here rather than at the top so that a startup snapshot (which cannot hold node:http, and so
+  // not undici) can be made of the rest; see scripts/build-agent.ts.
+  const { runAgent } = await import('./runtime/run-agent.ts');
   return runAgent(config, log, controller.signal);
 }
 
-main(process.argv).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`pulse-agent: ${err.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`pulse-agent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+function run(): void {
+  main(process.argv).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`pulse-agent: ${err.message}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(
+        `pulse-agent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
+
+// Built into a single executable with a startup snapshot, this script runs once at build time: it only
+// leaves what to run when the executable starts.
+if (startupSnapshot.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(run);
+else run();

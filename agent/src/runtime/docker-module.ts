@@ -1,10 +1,11 @@
 // The heavy half of the Docker source (dockerode and the collectors), imported only once an engine answers.
+// The build bundles it apart from the main script (scripts/build-agent.ts), so it shares no classes with
+// the main script: a lost engine comes back as data, not as the reporter's SourceLost.
 import type { DockerReport, Logger } from '@pulse/shared';
 import { createDockerCollector } from '../collectors/docker/collect.ts';
 import { EngineLost } from '../collectors/docker/engine-api.ts';
 import type { Endpoint, RuntimePreference } from '../collectors/docker/engine-endpoints.ts';
 import type { ReportIdentity } from '../report/host-report.ts';
-import { SourceLost } from './reporter.ts';
 import { agentInfo } from './source-common.ts';
 
 export interface DockerModuleOptions {
@@ -19,10 +20,14 @@ export interface DockerModuleOptions {
 export interface DockerModule {
   /** Connects to the engine; resolves to the reason when it cannot. */
   connect(): Promise<string | undefined>;
-  /** One report and the notes for the module status; throws SourceLost when the engine is gone. */
-  report(): Promise<{ report: DockerReport; notes: Record<string, string> }>;
+  /** One report and the notes for the module status, or why the engine is gone (connect again). */
+  report(): Promise<DockerModuleReport>;
   close(): void;
 }
+
+export type DockerModuleReport =
+  | { ok: true; report: DockerReport; notes: Record<string, string> }
+  | { ok: false; lost: string };
 
 export function openDockerModule(opts: DockerModuleOptions): DockerModule {
   const { identity } = opts;
@@ -39,9 +44,13 @@ export function openDockerModule(opts: DockerModuleOptions): DockerModule {
       return conn.ok ? undefined : conn.reason;
     },
     async report() {
-      const c = await collector.collect().catch((err: unknown) => {
-        throw err instanceof EngineLost ? new SourceLost(err.message) : err;
-      });
+      let c: Awaited<ReturnType<typeof collector.collect>>;
+      try {
+        c = await collector.collect();
+      } catch (err) {
+        if (err instanceof EngineLost) return { ok: false, lost: err.message };
+        throw err;
+      }
       const report: DockerReport = {
         agent: agentInfo(identity),
         host: { ...c.host, hostname: identity.hostname, machineId: identity.machineId },
@@ -57,7 +66,7 @@ export function openDockerModule(opts: DockerModuleOptions): DockerModule {
         configs: c.configs,
         timestamp: new Date().toISOString(),
       };
-      return { report, notes: c.notes };
+      return { ok: true, report, notes: c.notes };
     },
     close: () => collector.close(),
   };

@@ -13,6 +13,8 @@ import { type ReportSource, SourceLost } from './reporter.ts';
 export interface DockerSourceOptions {
   /** How long each endpoint has to answer the ping (default 2 s). */
   pingTimeoutMs?: number;
+  /** Called with every module instance the source opens: a test holds a WeakRef to see it released. */
+  onModule?: (module: object) => void;
 }
 
 /**
@@ -20,7 +22,9 @@ export interface DockerSourceOptions {
  * answered a plain HTTP ping, so a machine with only the Docker CLI on PATH never loads it. When the engine
  * goes away the collector is closed and dropped while the reporter backs off and pings again. Node caches
  * an imported module for the life of the process, so "unloading" means dropping our references (collector,
- * clients, sockets, memo of containers), which lets their memory be collected; the code stays loaded.
+ * clients, sockets, memo of containers), which lets their memory be collected; the code stays loaded. In
+ * the built agent the module is a chunk of its own (scripts/build-agent.ts): until an engine answers, its
+ * code is not even parsed.
  */
 export function dockerSource(
   config: Pick<AgentConfig, 'intervalMs' | 'dockerRuntime'>,
@@ -62,6 +66,7 @@ export function dockerSource(
           cycleBudgetMs,
           identity,
         });
+        opts.onModule?.(loaded);
       }
       // An engine answers but is not usable yet (the other runtime, API errors): the module stays loaded
       // and its collector says why, once per reason.
@@ -69,14 +74,14 @@ export function dockerSource(
     },
     async build() {
       if (loaded === undefined) throw new SourceLost('docker: no container engine connected');
-      try {
-        const { report, notes } = await loaded.report();
-        modules.set('docker', { state: 'running', notes });
-        return report;
-      } catch (err) {
-        if (err instanceof SourceLost) unload();
-        throw err;
+      const result = await loaded.report();
+      if (!result.ok) {
+        // Nothing of the module is needed while the engine is away: drop it, ping again on the back-off.
+        unload();
+        throw new SourceLost(result.lost);
       }
+      modules.set('docker', { state: 'running', notes: result.notes });
+      return result.report;
     },
     onAck(body) {
       for (const command of ackedCommands(body)) {

@@ -4,24 +4,9 @@ import { type ClientRequest, request as httpRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { type Endpoint, endpointAddress } from '../collectors/docker/engine-endpoints.ts';
+import { describeSocketError } from './socket-errors.ts';
 
 export type PingResult = { ok: true; endpoint: Endpoint } | { ok: false; reason: string };
-
-/** Socket errors in words that stay the same from one retry to the next, so the reason is logged once. */
-const CODES: Record<string, string> = {
-  ENOENT: 'no socket there',
-  ECONNREFUSED: 'connection refused',
-  EACCES: 'permission denied',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENOTFOUND: 'host not found',
-};
-
-function describe(err: unknown): string {
-  const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-  if (code !== undefined) return CODES[code] ?? code;
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** GET /_ping on one endpoint: answers undefined when it says 200, else why not. Never throws. */
 function pingOne(endpoint: Endpoint, timeoutMs: number): Promise<string | undefined> {
@@ -53,10 +38,12 @@ function pingOne(endpoint: Endpoint, timeoutMs: number): Promise<string | undefi
         req = httpsRequest(opts, onResponse);
       }
     } catch (err) {
-      resolve(describe(err));
+      resolve(describeSocketError(err));
       return;
     }
-    req.on('error', (err) => resolve(signal.aborted ? `no answer within ${timeoutMs} ms` : describe(err)));
+    req.on('error', (err) =>
+      resolve(signal.aborted ? `no answer within ${timeoutMs} ms` : describeSocketError(err)),
+    );
     req.end();
   });
 }

@@ -9,6 +9,7 @@ import { AGENT_VERSION } from '../version.ts';
 import { dockerSource } from './docker-source.ts';
 import { type HealthSnapshot, startHealthServer } from './health-server.ts';
 import { hostSource } from './host-source.ts';
+import { kubernetesSource } from './kubernetes-source.ts';
 import { ModuleRegistry } from './module-status.ts';
 import { Reporter, type ReportSource } from './reporter.ts';
 
@@ -53,11 +54,8 @@ export async function runAgent(
     enabled: config.enableKubernetes,
     state: config.enableKubernetes ? 'starting' : 'disabled',
   });
-  // The Kubernetes client is tens of MiB once loaded: load it only when the module is turned on.
-  if (config.enableKubernetes) {
-    const { kubernetesSource } = await import('./kubernetes-source.ts');
-    sources.push(kubernetesSource(config, identity, modules, log, env));
-  }
+  // Light too: client-node (tens of MiB once loaded) is imported only once the API server answers.
+  if (config.enableKubernetes) sources.push(kubernetesSource(config, identity, modules, log, env));
 
   if (config.dryRun) return dryRun(sources, log);
 

@@ -1,22 +1,12 @@
 // Where the agent's Kubernetes credentials come from: --kubeconfig, the pod's service account, or KUBECONFIG/~/.kube/config.
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { type Cluster, type Context, KubeConfig, type User } from '@kubernetes/client-node';
+import { type KubeConfigOptions, locateKubeConfig } from './kubeconfig-locate.ts';
 
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export { type KubeConfigOptions, SERVICE_ACCOUNT_DIR } from './kubeconfig-locate.ts';
+
 /** The name in-cluster configs report; there is no kubeconfig to name the cluster. */
 export const IN_CLUSTER_NAME = 'in-cluster';
-
-export interface KubeConfigOptions {
-  /** --kubeconfig: this file and nothing else. */
-  kubeconfig?: string;
-  /** --kube-context: overrides the file's current-context. */
-  context?: string;
-  env: Record<string, string | undefined>;
-  /** Where the pod's service account is mounted; tests point it elsewhere. */
-  serviceAccountDir?: string;
-}
 
 export type LoadedKubeConfig =
   | {
@@ -36,13 +26,11 @@ export type LoadedKubeConfig =
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
- * The pod's service account, built from opts.env rather than KubeConfig.loadFromCluster (which reads
- * process.env). The token is a tokenFile auth provider, so client-node rereads it as the kubelet rotates it.
+ * The pod's service account, built from the located server rather than KubeConfig.loadFromCluster (which
+ * reads process.env). The token is a tokenFile auth provider, so client-node rereads it as the kubelet
+ * rotates it.
  */
-function inCluster(env: KubeConfigOptions['env'], dir: string): KubeConfig {
-  const host = env.KUBERNETES_SERVICE_HOST ?? '';
-  const port = env.KUBERNETES_SERVICE_PORT || '443';
-  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+function inCluster(server: string, dir: string): KubeConfig {
   const cluster: Cluster = {
     name: IN_CLUSTER_NAME,
     server,
@@ -84,41 +72,15 @@ function merged(files: string[]): KubeConfig {
 
 type Found = { kc: KubeConfig; source: string; inCluster?: { namespace?: string } } | { reason: string };
 
-function find(opts: KubeConfigOptions, tried: string[]): Found | undefined {
-  const { env } = opts;
-  if (opts.kubeconfig) {
-    const source = `--kubeconfig ${opts.kubeconfig}`;
-    if (!existsSync(opts.kubeconfig)) return { reason: `${source}: no such file` };
-    return { kc: merged([opts.kubeconfig]), source };
-  }
-  tried.push('no --kubeconfig');
-
-  const dir = opts.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
-  const token = join(dir, 'token');
-  // A --kube-context names a kubeconfig context, which the service account has none of.
-  if (opts.context) tried.push('in-cluster skipped (--kube-context names a kubeconfig context)');
-  else if (!env.KUBERNETES_SERVICE_HOST) tried.push('not in a pod (KUBERNETES_SERVICE_HOST unset)');
-  else if (!existsSync(token))
-    tried.push(`KUBERNETES_SERVICE_HOST set but no service account token at ${token}`);
-  else {
-    const nsFile = join(dir, 'namespace');
-    const namespace = existsSync(nsFile) ? readFileSync(nsFile, 'utf8').trim() || undefined : undefined;
-    return { kc: inCluster(env, dir), source: 'in-cluster service account', inCluster: { namespace } };
-  }
-
-  if (env.KUBECONFIG) {
-    const files = env.KUBECONFIG.split(delimiter).filter(Boolean);
-    const present = files.filter((f) => existsSync(f));
-    if (present.length === 0) return { reason: `KUBECONFIG=${env.KUBECONFIG}: no such file` };
-    return { kc: merged(present), source: `KUBECONFIG ${present.join(delimiter)}` };
-  }
-  tried.push('KUBECONFIG unset');
-
-  const home = env.HOME || env.USERPROFILE || homedir();
-  const file = join(home, '.kube', 'config');
-  if (existsSync(file)) return { kc: merged([file]), source: file };
-  tried.push(`no ${file}`);
-  return undefined;
+function find(opts: KubeConfigOptions): Found {
+  const where = locateKubeConfig(opts);
+  if (where.kind === 'none') return { reason: where.reason };
+  if (where.kind === 'files') return { kc: merged(where.files), source: where.source };
+  return {
+    kc: inCluster(where.server, where.dir),
+    source: where.source,
+    inCluster: { namespace: where.namespace },
+  };
 }
 
 /**
@@ -127,14 +89,12 @@ function find(opts: KubeConfigOptions, tried: string[]): Found | undefined {
  * names everything tried, not an error.
  */
 export function loadKubeConfig(opts: KubeConfigOptions): LoadedKubeConfig {
-  const tried: string[] = [];
-  let found: Found | undefined;
+  let found: Found;
   try {
-    found = find(opts, tried);
+    found = find(opts);
   } catch (err) {
     return { ok: false, reason: `cannot read kubeconfig: ${errorText(err)}` };
   }
-  if (!found) return { ok: false, reason: `no Kubernetes credentials: ${tried.join('; ')}` };
   if ('reason' in found) return { ok: false, reason: found.reason };
   const { kc, source } = found;
 
